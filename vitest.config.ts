@@ -1,0 +1,29 @@
+import { readdirSync, existsSync } from 'node:fs';
+import { defineConfig } from 'vitest/config';
+
+// Tests run on sources: the custom condition makes `@pedseg/*` imports resolve to `src/index.ts`.
+const conditions = ['@pedseg/source', 'module', 'node', 'import', 'default'];
+const packages = readdirSync('packages').filter((name) => existsSync(`packages/${name}/test`));
+
+export default defineConfig({
+  resolve: { conditions },
+  ssr: { resolve: { conditions, externalConditions: ['@pedseg/source'] } },
+  test: {
+    testTimeout: 120_000,
+    hookTimeout: 120_000,
+    pool: 'forks',
+    projects: packages.map((name) => ({
+      extends: true,
+      test: {
+        name,
+        root: `packages/${name}`,
+        include: ['test/**/*.test.ts'],
+      },
+    })),
+    coverage: {
+      provider: 'v8',
+      include: ['packages/*/src/**/*.ts'],
+      reporter: ['text-summary', 'html', 'json-summary'],
+    },
+  },
+});
