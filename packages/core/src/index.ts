@@ -1,1 +1,3 @@
-export const PACKAGE_NAME = '@pedseg/core';
+export * from './backend/index.js';
+export * from './layers/index.js';
+export * from './persistence/index.js';
