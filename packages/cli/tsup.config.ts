@@ -1,5 +1,6 @@
 import { defineConfig } from 'tsup';
 import { pedsegTsup } from '../../tsup.shared';
 
-export const config = defineConfig(pedsegTsup(['src/index.ts', 'src/main.ts']));
+// The evaluate worker is its own entry: worker threads load it by path next to main.js / index.js.
+export const config = defineConfig(pedsegTsup(['src/index.ts', 'src/main.ts', 'src/evaluate/worker.ts']));
 export default config;

@@ -86,18 +86,40 @@ export function connectedComponents3D(
 
   let parent = new Int32Array(Math.min(n, 1024) + 1);
   let next = 1;
+  // Offsets of the backward neighbourhood whose (y, z) lie inside the grid, rebuilt per row so that
+  // the voxel loop only checks x; and the four dx = +1 offsets used when the left voxel is set (26 only).
+  const rowOffsets = new Int32Array(count);
+  const rightOffsets = new Int32Array(4);
+  const full = connectivity === 26;
 
   // Pass 1: provisional labels; equivalences recorded in the union-find forest `parent`.
   let i = 0;
   for (let z = 0; z < nz; z++) {
     for (let y = 0; y < ny; y++) {
+      let rowCount = 0;
+      let rightCount = 0;
+      for (let o = 0; o < count; o++) {
+        const yy = y + ody[o]!;
+        if (yy < 0 || yy >= ny || z + odz[o]! < 0) continue;
+        rowOffsets[rowCount++] = o;
+        if (odx[o] === 1) rightOffsets[rightCount++] = o;
+      }
       for (let x = 0; x < nx; x++, i++) {
         if (mask[i] === 0) continue;
         let current = 0;
-        for (let o = 0; o < count; o++) {
+        let last = rowCount;
+        let list = rowOffsets;
+        if (full && x > 0 && labels[i - 1] !== 0) {
+          // With 26-connectivity every backward neighbour with dx ≤ 0 is also a backward neighbour of
+          // the left voxel, hence already merged with it: only the dx = +1 neighbours can add a merge.
+          current = labels[i - 1]!;
+          list = rightOffsets;
+          last = rightCount;
+        }
+        for (let r = 0; r < last; r++) {
+          const o = list[r]!;
           const xx = x + odx[o]!;
-          const yy = y + ody[o]!;
-          if (xx < 0 || xx >= nx || yy < 0 || yy >= ny || z + odz[o]! < 0) continue;
+          if (xx < 0 || xx >= nx) continue;
           const l = labels[i + odelta[o]!]!;
           if (l === 0 || l === current) continue;
           if (current === 0) {

@@ -2,39 +2,16 @@ import { checkBox, checkLength, checkSpacing } from './validate.js';
 import type { Box3, Vec3 } from './types.js';
 
 /**
- * Scratch buffers for the 1D lower-envelope transform, sized for the longest line once per call so
- * no line allocates.
+ * Felzenszwalb–Huttenlocher lower envelope of the unit parabolas `(p − q)² + f(q)` on a line of `n`
+ * samples, reading `f[off + q]` and writing `d[off + p]`. Callers divide by the squared spacing before
+ * and multiply after, so the inner loop has a single division. Samples with `f = +Infinity` carry no
+ * feature and are left out of the envelope, so an all-infinite line stays infinite. `v` (n) and
+ * `z` (n + 1) are reusable scratch.
  */
-interface EnvelopeScratch {
-  /** Input squared distances along the line. */
-  readonly f: Float64Array;
-  /** Output squared distances along the line. */
-  readonly d: Float64Array;
-  /** Positions of the parabolas forming the lower envelope. */
-  readonly v: Int32Array;
-  /** Boundaries between envelope parabolas (length n + 1). */
-  readonly z: Float64Array;
-}
-
-function makeScratch(n: number): EnvelopeScratch {
-  return {
-    f: new Float64Array(n),
-    d: new Float64Array(n),
-    v: new Int32Array(n),
-    z: new Float64Array(n + 1),
-  };
-}
-
-/**
- * Felzenszwalb–Huttenlocher lower envelope of the parabolas `s²(p − q)² + f(q)` on a line of `n`
- * samples with spacing `s` (s2 = s²). Samples with `f = +Infinity` carry no feature and are left out
- * of the envelope, so an all-infinite line stays infinite. Writes `d[p] = min_q s²(p − q)² + f(q)`.
- */
-function lowerEnvelope(n: number, s2: number, scratch: EnvelopeScratch): boolean {
-  const { f, d, v, z } = scratch;
+function lowerEnvelope(n: number, f: Float64Array, d: Float64Array, off: number, v: Int32Array, z: Float64Array): void {
   let k = -1;
   for (let q = 0; q < n; q++) {
-    const fq = f[q]!;
+    const fq = f[off + q]!;
     if (fq === Infinity) continue;
     if (k < 0) {
       k = 0;
@@ -43,31 +20,55 @@ function lowerEnvelope(n: number, s2: number, scratch: EnvelopeScratch): boolean
       z[1] = Infinity;
       continue;
     }
-    // Intersection abscissa of the parabola rooted at q with the current top of the envelope, in
-    // voxel units: dividing by s² first keeps the numbers small with tiny or huge spacings.
-    const gq = fq / s2 + q * q;
+    // Abscissa where the parabola rooted at q overtakes the current top of the envelope.
+    const gq = fq + q * q;
     let p = v[k]!;
-    let s = (gq - (f[p]! / s2 + p * p)) / (2 * (q - p));
+    let s = (gq - (f[off + p]! + p * p)) / (2 * (q - p));
     // z[0] = -Infinity, so k never drops below 0.
     while (s <= z[k]!) {
       k--;
       p = v[k]!;
-      s = (gq - (f[p]! / s2 + p * p)) / (2 * (q - p));
+      s = (gq - (f[off + p]! + p * p)) / (2 * (q - p));
     }
     k++;
     v[k] = q;
     z[k] = s;
     z[k + 1] = Infinity;
   }
-  if (k < 0) return false;
+  if (k < 0) {
+    for (let p = 0; p < n; p++) d[off + p] = Infinity;
+    return;
+  }
   let j = 0;
   for (let p = 0; p < n; p++) {
     while (z[j + 1]! < p) j++;
     const q = v[j]!;
     const dp = p - q;
-    d[p] = s2 * dp * dp + f[q]!;
+    d[off + p] = dp * dp + f[off + q]!;
   }
-  return true;
+}
+
+/**
+ * Exact squared distance (mm²) along one row of `n` voxels (spacing² `sx2`) from each voxel to the
+ * nearest feature of the same row, `features[src + x] !== 0`; +Infinity for a row without a feature.
+ * Forward scan for the distance to the last feature on the left, backward scan for the right.
+ */
+function rowSquaredDistance(features: ArrayLike<number>, src: number, n: number, sx2: number, row: Float64Array): void {
+  let last = -Infinity;
+  for (let x = 0; x < n; x++) {
+    if (features[src + x] !== 0) last = x;
+    row[x] = x - last;
+  }
+  // No feature in this row: x − (−Infinity) already stored +Infinity everywhere.
+  if (last === -Infinity) return;
+  let next = Infinity;
+  for (let x = n - 1; x >= 0; x--) {
+    const fwd = row[x]!;
+    if (fwd === 0) next = x;
+    const back = next - x;
+    const m = back < fwd ? back : fwd;
+    row[x] = sx2 * m * m;
+  }
 }
 
 /**
@@ -143,70 +144,55 @@ function transformBox(features: ArrayLike<number>, shape: Vec3, spacing: Vec3, b
   const work = new Float64Array(plane * bz);
   const out = new Float32Array(plane * bz);
 
-  // Pass 1, along x: exact 1D distance to the nearest feature in the row (two scans), in voxels,
-  // then squared and scaled. Rows without a feature stay +Infinity.
+  // Passes 2 and 3 run on transposed blocks (one contiguous line per column) so that the strided
+  // reads of a column hit a small cache-resident buffer instead of the whole volume.
+  const longest = Math.max(by, bz);
+  const v = new Int32Array(longest);
+  const zs = new Float64Array(longest + 1);
+  const block = new Float64Array(bx * longest);
+  const result = new Float64Array(bx * longest);
+  const row = new Float64Array(bx);
   const sx2 = sx * sx;
+  // Envelopes run in units of the line's spacing (values divided by s²); the product restores mm².
+  const sy2 = sy * sy;
+  const invSy2 = 1 / sy2;
+
   for (let z = 0; z < bz; z++) {
+    const base = plane * z;
+    // Pass 1, along x: exact 1D squared distance to the nearest feature of each row (two scans),
+    // stored transposed for pass 2 (or straight into `work` when there is no y axis to process).
     for (let y = 0; y < by; y++) {
-      const src = x0 + nx * (y + y0 + ny * (z + z0));
-      const dst = bx * (y + by * z);
-      let last = -Infinity;
-      for (let x = 0; x < bx; x++) {
-        if (features[src + x] !== 0) last = x;
-        work[dst + x] = x - last;
+      rowSquaredDistance(features, x0 + nx * (y + y0 + ny * (z + z0)), bx, sx2, row);
+      if (by > 1) {
+        for (let x = 0, t = y; x < bx; x++, t += by) block[t] = row[x]! * invSy2;
+      } else {
+        work.set(row, base + bx * y);
       }
-      if (last === -Infinity) {
-        // No feature in this row: x - (-Infinity) already stored +Infinity everywhere.
-        continue;
-      }
-      let next = Infinity;
-      for (let x = bx - 1; x >= 0; x--) {
-        if (work[dst + x] === 0) next = x;
-        const back = next - x;
-        const fwd = work[dst + x]!;
-        const m = back < fwd ? back : fwd;
-        work[dst + x] = sx2 * m * m;
-      }
+    }
+    if (by === 1) continue;
+    // Pass 2, along y: one lower envelope per column of the slice, back into `work`.
+    for (let x = 0; x < bx; x++) lowerEnvelope(by, block, result, x * by, v, zs);
+    for (let y = 0; y < by; y++) {
+      const dst = base + bx * y;
+      for (let x = 0, t = y; x < bx; x++, t += by) work[dst + x] = result[t]! * sy2;
     }
   }
 
-  const scratch = makeScratch(Math.max(by, bz));
-  const { f, d } = scratch;
-
-  // Pass 2, along y: lower envelope per column, in place in `work`.
-  if (by > 1) {
-    const sy2 = sy * sy;
-    for (let z = 0; z < bz; z++) {
-      const base = plane * z;
-      for (let x = 0; x < bx; x++) {
-        const start = base + x;
-        let any = false;
-        for (let y = 0, i = start; y < by; y++, i += bx) {
-          const w = work[i]!;
-          f[y] = w;
-          if (w !== Infinity) any = true;
-        }
-        if (!any || !lowerEnvelope(by, sy2, scratch)) continue;
-        for (let y = 0, i = start; y < by; y++, i += bx) work[i] = d[y]!;
-      }
-    }
-  }
-
-  // Pass 3, along z: lower envelope per column, rounded once into the Float32 output.
+  // Pass 3, along z, one y-row of every slice at a time, rounded once into the Float32 output.
   if (bz > 1) {
     const sz2 = sz * sz;
-    for (let i0 = 0; i0 < plane; i0++) {
-      let any = false;
-      for (let z = 0, i = i0; z < bz; z++, i += plane) {
-        const w = work[i]!;
-        f[z] = w;
-        if (w !== Infinity) any = true;
+    const inv = 1 / sz2;
+    for (let y = 0; y < by; y++) {
+      const rowOffset = bx * y;
+      for (let z = 0; z < bz; z++) {
+        const start = plane * z + rowOffset;
+        for (let x = 0, t = z; x < bx; x++, t += bz) block[t] = work[start + x]! * inv;
       }
-      if (!any || !lowerEnvelope(bz, sz2, scratch)) {
-        for (let z = 0, i = i0; z < bz; z++, i += plane) out[i] = Infinity;
-        continue;
+      for (let x = 0; x < bx; x++) lowerEnvelope(bz, block, result, x * bz, v, zs);
+      for (let z = 0; z < bz; z++) {
+        const start = plane * z + rowOffset;
+        for (let x = 0, t = z; x < bx; x++, t += bz) out[start + x] = result[t]! * sz2;
       }
-      for (let z = 0, i = i0; z < bz; z++, i += plane) out[i] = d[z]!;
     }
   } else {
     out.set(work);

@@ -3,6 +3,7 @@
  * length differs from the product of the shape, or a box outside the grid. The message names the argument.
  */
 export class VolumeShapeError extends Error {
+  /** Always `'VolumeShapeError'`. */
   override readonly name = 'VolumeShapeError';
   /** @param message - names the offending argument and the problem. */
   constructor(message: string) {
@@ -12,6 +13,7 @@ export class VolumeShapeError extends Error {
 
 /** A voxel spacing is not three finite, strictly positive numbers (mm). */
 export class VolumeSpacingError extends Error {
+  /** Always `'VolumeSpacingError'`. */
   override readonly name = 'VolumeSpacingError';
   /** @param message - names the offending argument and the problem. */
   constructor(message: string) {
@@ -21,6 +23,7 @@ export class VolumeSpacingError extends Error {
 
 /** An affine is not 16 finite numbers (row-major 4×4) with last row [0, 0, 0, 1]. */
 export class VolumeAffineError extends Error {
+  /** Always `'VolumeAffineError'`. */
   override readonly name = 'VolumeAffineError';
   /** @param message - names the offending argument and the problem. */
   constructor(message: string) {
@@ -30,6 +33,7 @@ export class VolumeAffineError extends Error {
 
 /** Two volumes (or masks) that must share a voxel grid differ in shape or spacing. */
 export class GeometryMismatchError extends Error {
+  /** Always `'GeometryMismatchError'`. */
   override readonly name = 'GeometryMismatchError';
   /** @param message - names both arguments and the differing property. */
   constructor(message: string) {
@@ -39,6 +43,7 @@ export class GeometryMismatchError extends Error {
 
 /** A connectivity argument is not one of the allowed neighbourhoods (6/18/26 in 3D, 4/8 in 2D). */
 export class ConnectivityError extends Error {
+  /** Always `'ConnectivityError'`. */
   override readonly name = 'ConnectivityError';
   /** @param message - names the offending value and the allowed ones. */
   constructor(message: string) {
@@ -51,6 +56,7 @@ export class ConnectivityError extends Error {
  * inconsistent header. The message names the file and the cause.
  */
 export class NiftiFormatError extends Error {
+  /** Always `'NiftiFormatError'`. */
   override readonly name = 'NiftiFormatError';
   /** Name of the file (or the name given for an in-memory buffer). */
   readonly file: string;
@@ -69,6 +75,7 @@ export class NiftiFormatError extends Error {
  * float128, bit fields), or a requested output datatype that is not supported.
  */
 export class UnsupportedDatatypeError extends Error {
+  /** Always `'UnsupportedDatatypeError'`. */
   override readonly name = 'UnsupportedDatatypeError';
   /** Name of the file (or buffer, or `'encodeNifti'` when writing). */
   readonly file: string;
@@ -83,5 +90,18 @@ export class UnsupportedDatatypeError extends Error {
     super(`${file}: unsupported NIfTI datatype ${detail}`);
     this.file = file;
     this.datatype = datatype;
+  }
+}
+
+/**
+ * Voxel values cannot be stored exactly in the requested output datatype (a fraction or an
+ * out-of-range value written as an integer type). The message names the datatype, index and value.
+ */
+export class DatatypeConversionError extends Error {
+  /** Always `'DatatypeConversionError'`. */
+  override readonly name = 'DatatypeConversionError';
+  /** @param message - names the datatype, the first offending index and its value. */
+  constructor(message: string) {
+    super(message);
   }
 }

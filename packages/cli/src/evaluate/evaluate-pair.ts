@@ -1,0 +1,32 @@
+import { MetricsInputError, evaluateSegmentation, evaluationToJson } from '@pedseg/metrics';
+import type { EvaluationJson, LabelSelector, SurfaceConvention } from '@pedseg/metrics';
+import { loadNifti } from './load.js';
+
+/** What a pair evaluation needs besides the two files (plain data, so it crosses to worker threads). */
+export interface PairOptions {
+  readonly labels: readonly LabelSelector[] | undefined;
+  readonly surface: SurfaceConvention;
+  readonly tolerance: number;
+  readonly percentile: number;
+}
+
+/**
+ * Reads a reference / prediction pair and scores it. Grid mismatches are reported with both file names.
+ */
+export async function evaluatePair(referencePath: string, predictionPath: string, options: PairOptions): Promise<EvaluationJson> {
+  const [reference, prediction] = await Promise.all([loadNifti(referencePath), loadNifti(predictionPath)]);
+  try {
+    const evaluation = evaluateSegmentation(reference, prediction, {
+      surface: options.surface,
+      tolerance: options.tolerance,
+      percentile: options.percentile,
+      ...(options.labels === undefined ? {} : { labels: options.labels }),
+    });
+    return evaluationToJson(evaluation);
+  } catch (error) {
+    if (error instanceof MetricsInputError) {
+      throw new Error(`${referencePath} vs ${predictionPath}: ${error.message}`);
+    }
+    throw error;
+  }
+}

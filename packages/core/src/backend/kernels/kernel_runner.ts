@@ -1,0 +1,114 @@
+import {
+  getKernel,
+  type DataId,
+  type KernelConfig,
+  type NamedAttrMap,
+  type NamedTensorInfoMap,
+  type TensorInfo,
+} from '@tensorflow/tfjs-core';
+
+/** The part of a tfjs `KernelBackend` the training kernels need. */
+interface DisposingBackend {
+  disposeData(dataId: DataId, force?: boolean): boolean;
+}
+
+/**
+ * Kernels replaced by this package keep their original implementation here, so that an override can
+ * fall back to it (or call it, as the BatchMatMul override does) without recursing into itself.
+ */
+const originalKernels = new Map<string, KernelConfig>();
+
+/** Remembers the implementation a kernel had before it was overridden (first registration wins). */
+export function rememberOriginalKernel(config: KernelConfig): void {
+  const key = `${config.backendName}/${config.kernelName}`;
+  if (!originalKernels.has(key)) originalKernels.set(key, config);
+}
+
+/** The implementation a kernel had before this package overrode it, if it did. */
+export function originalKernel(kernelName: string, backendName: string): KernelConfig | undefined {
+  return originalKernels.get(`${backendName}/${kernelName}`);
+}
+
+/**
+ * Runs other kernels of the same backend from inside a kernel function and frees the intermediate
+ * results. Kernel functions must not call tfjs ops on their inputs (wrapping and disposing them would
+ * free the caller's data), so composite kernels are written against backend kernels directly.
+ */
+export class KernelRunner {
+  private readonly temporaries: TensorInfo[] = [];
+
+  /**
+   * @param backend - the backend object passed to the kernel function
+   * @param backendName - its registered name (e.g. `wasm`)
+   */
+  constructor(
+    readonly backend: unknown,
+    readonly backendName: string,
+  ) {}
+
+  /** Runs `kernelName` (its original implementation if overridden); the result is a temporary. */
+  run(kernelName: string, inputs: NamedTensorInfoMap, attrs: NamedAttrMap = {}): TensorInfo {
+    const out = this.runKeep(kernelName, inputs, attrs);
+    this.temporaries.push(out);
+    return out;
+  }
+
+  /** Like {@link run}, but the caller owns the result (use for the kernel's output). */
+  runKeep(kernelName: string, inputs: NamedTensorInfoMap, attrs: NamedAttrMap = {}): TensorInfo {
+    const config = originalKernel(kernelName, this.backendName) ?? getKernel(kernelName, this.backendName);
+    if (config === undefined) {
+      throw new Error(`Kernel '${kernelName}' is not registered for backend '${this.backendName}'.`);
+    }
+    const out = config.kernelFunc({ inputs, backend: this.backend as object, attrs });
+    if (Array.isArray(out)) throw new Error(`Kernel '${kernelName}' returned several outputs; expected one.`);
+    return out;
+  }
+
+  /** Stops tracking `info` as a temporary: it becomes the caller's output. */
+  release(info: TensorInfo): TensorInfo {
+    const index = this.temporaries.indexOf(info);
+    if (index >= 0) this.temporaries.splice(index, 1);
+    return info;
+  }
+
+  /** Frees every temporary still tracked. Call in `finally`. */
+  dispose(): void {
+    const backend = this.backend as DisposingBackend;
+    for (const info of this.temporaries.splice(0)) backend.disposeData(info.dataId);
+  }
+
+  /** Reshape through the backend's kernel (shares data, so it is cheap). */
+  reshape(x: TensorInfo, shape: number[]): TensorInfo {
+    return this.run('Reshape', { x }, { shape });
+  }
+
+  /** Transpose through the backend's kernel. */
+  transpose(x: TensorInfo, perm: number[]): TensorInfo {
+    return this.run('Transpose', { x }, { perm });
+  }
+
+  /** Plain (untransposed) matrix product of rank-3 operands. */
+  matMul(a: TensorInfo, b: TensorInfo): TensorInfo {
+    return this.run('BatchMatMul', { a, b }, { transposeA: false, transposeB: false });
+  }
+
+  /** Zero padding. */
+  pad(x: TensorInfo, paddings: Array<[number, number]>): TensorInfo {
+    return this.run('PadV2', { x }, { paddings, constantValue: 0 });
+  }
+
+  /** Contiguous slice. */
+  slice(x: TensorInfo, begin: number[], size: number[]): TensorInfo {
+    return this.run('Slice', { x }, { begin, size });
+  }
+}
+
+/** Runs `body` with a fresh {@link KernelRunner}, freeing its temporaries afterwards (also on error). */
+export function withRunner(backend: unknown, backendName: string, body: (runner: KernelRunner) => TensorInfo): TensorInfo {
+  const runner = new KernelRunner(backend, backendName);
+  try {
+    return runner.release(body(runner));
+  } finally {
+    runner.dispose();
+  }
+}

@@ -1,0 +1,67 @@
+import { getKernel, registerKernel, unregisterKernel, type KernelConfig, type KernelFunc } from '@tensorflow/tfjs-core';
+import { makeBatchMatMul } from './kernels/batch_mat_mul.js';
+import { makeConv2DBackpropFilter } from './kernels/conv2d_backprop_filter.js';
+import { makeConv2DBackpropInput } from './kernels/conv2d_backprop_input.js';
+import {
+  makeDepthwiseConv2dNativeBackpropFilter,
+  makeDepthwiseConv2dNativeBackpropInput,
+} from './kernels/depthwise_conv2d_backprop.js';
+import { rememberOriginalKernel } from './kernels/kernel_runner.js';
+import { makeUnsortedSegmentSum } from './kernels/unsorted_segment_sum.js';
+
+/**
+ * The kernels {@link registerWasmTrainingKernels} installs, and why:
+ * missing from tfjs-wasm 4.22 (`Conv2DBackpropFilter`, `DepthwiseConv2dNativeBackpropFilter`,
+ * `DepthwiseConv2dNativeBackpropInput`, `UnsortedSegmentSum`) or registered but an order of magnitude
+ * slower than the rewrite (`Conv2DBackpropInput`, `BatchMatMul` with transpose flags).
+ */
+export const WASM_TRAINING_KERNELS: readonly string[] = [
+  'Conv2DBackpropFilter',
+  'Conv2DBackpropInput',
+  'DepthwiseConv2dNativeBackpropFilter',
+  'DepthwiseConv2dNativeBackpropInput',
+  'UnsortedSegmentSum',
+  'BatchMatMul',
+];
+
+const factories: Record<string, (backendName: string) => KernelFunc> = {
+  Conv2DBackpropFilter: makeConv2DBackpropFilter,
+  Conv2DBackpropInput: makeConv2DBackpropInput,
+  DepthwiseConv2dNativeBackpropFilter: makeDepthwiseConv2dNativeBackpropFilter,
+  DepthwiseConv2dNativeBackpropInput: makeDepthwiseConv2dNativeBackpropInput,
+  UnsortedSegmentSum: makeUnsortedSegmentSum,
+  BatchMatMul: makeBatchMatMul,
+};
+
+const ours = new WeakSet<KernelFunc>();
+
+/**
+ * Registers the training kernels for tfjs' wasm backend (see {@link WASM_TRAINING_KERNELS}). They are
+ * composed of the wasm backend's own native kernels (XNNPACK convolution and matrix product,
+ * transpose, pad, depthToSpace), never JavaScript loops. Idempotent.
+ *
+ * {@link initBackend} calls this; call it yourself only when you set up the wasm backend yourself.
+ * Calling it before `tf.setBackend('wasm')` is best; afterwards also works, because each override keeps
+ * the original kernel's `setupFunc`.
+ *
+ * @param backendName - the name the wasm backend is registered under (default `wasm`)
+ * @returns the kernel names newly registered by this call (empty when already done)
+ */
+export function registerWasmTrainingKernels(backendName = 'wasm'): string[] {
+  const registered: string[] = [];
+  for (const kernelName of WASM_TRAINING_KERNELS) {
+    const existing = getKernel(kernelName, backendName);
+    if (existing !== undefined && ours.has(existing.kernelFunc)) continue;
+    const kernelFunc = factories[kernelName]!(backendName);
+    ours.add(kernelFunc);
+    const config: KernelConfig = existing === undefined ? { kernelName, backendName, kernelFunc } : { ...existing, kernelFunc };
+    if (existing !== undefined) {
+      rememberOriginalKernel(existing);
+      // Unregister first: registering over an existing kernel logs a warning on every start.
+      unregisterKernel(kernelName, backendName);
+    }
+    registerKernel(config);
+    registered.push(kernelName);
+  }
+  return registered;
+}

@@ -1,0 +1,81 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { confusionCounts, evaluateSegmentation, labelCensus, overlapScores } from '@pedseg/metrics';
+import { close, image } from './helpers/masks.js';
+
+describe('overlap scores', () => {
+  it('hand-computed confusion: TP 3, FP 1, FN 2, TN 4', () => {
+    const o = overlapScores({ truePositives: 3, falsePositives: 1, falseNegatives: 2, trueNegatives: 4 });
+    expect(o.dice).toBeCloseTo(6 / 9, 15);
+    expect(o.jaccard).toBeCloseTo(3 / 6, 15);
+    expect(o.sensitivity).toBeCloseTo(3 / 5, 15);
+    expect(o.specificity).toBeCloseTo(4 / 5, 15);
+    expect(o.precision).toBeCloseTo(3 / 4, 15);
+    expect(o.volumeSimilarity).toBeCloseTo(1 - 1 / 9, 15);
+    expect(o.ravd).toBeCloseTo(1 / 5, 15);
+  });
+
+  it('empty-mask policy: both empty → 1s and 0, reference empty → 0s and Infinity', () => {
+    const both = overlapScores({ truePositives: 0, falsePositives: 0, falseNegatives: 0, trueNegatives: 10 });
+    expect(both).toMatchObject({ dice: 1, jaccard: 1, sensitivity: 1, specificity: 1, precision: 1, volumeSimilarity: 1, ravd: 0 });
+    const refEmpty = overlapScores({ truePositives: 0, falsePositives: 3, falseNegatives: 0, trueNegatives: 7 });
+    expect(refEmpty).toMatchObject({ dice: 0, jaccard: 0, sensitivity: 0, precision: 0, volumeSimilarity: 0, ravd: Infinity });
+    expect(refEmpty.specificity).toBeCloseTo(0.7, 15);
+    const predEmpty = overlapScores({ truePositives: 0, falsePositives: 0, falseNegatives: 3, trueNegatives: 7 });
+    expect(predEmpty).toMatchObject({ dice: 0, sensitivity: 0, precision: 0, specificity: 1, ravd: 1 });
+    const allForeground = overlapScores({ truePositives: 10, falsePositives: 0, falseNegatives: 0, trueNegatives: 0 });
+    expect(allForeground.specificity).toBe(1);
+  });
+
+  it('one census pass gives the same counts as a direct count, for every label and label set', () => {
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 1, max: 300 }).chain((n) =>
+          fc.tuple(fc.array(fc.integer({ min: 0, max: 4 }), { minLength: n, maxLength: n }), fc.array(fc.integer({ min: 0, max: 4 }), { minLength: n, maxLength: n })),
+        ),
+        ([r, p]) => {
+          const n = r.length;
+          const shape = [n, 1, 1] as const;
+          const e = evaluateSegmentation(image(r, shape), image(p, shape), { labels: [1, 2, 3, 4, [1, 3], [2, 3, 4]] });
+          for (const members of [[1], [2], [3], [4], [1, 3], [2, 3, 4]]) {
+            const c = confusionCounts(
+              r.map((v) => (members.includes(v) ? 1 : 0)),
+              p.map((v) => (members.includes(v) ? 1 : 0)),
+            );
+            const direct = overlapScores(c);
+            const got = e.labels[members.join('+')]!;
+            expect(got.dice).toBe(direct.dice);
+            expect(got.sensitivity).toBe(direct.sensitivity);
+            expect(got.specificity).toBe(direct.specificity);
+            expect(got.referenceVoxels).toBe(c.truePositives + c.falseNegatives);
+          }
+        },
+      ),
+      { numRuns: 100 },
+    );
+  });
+
+  it('census bounding boxes are tight', () => {
+    const shape = [4, 3, 2] as const;
+    const r = new Uint8Array(24);
+    r[1 + 4 * (2 + 3 * 0)] = 5;
+    r[3 + 4 * (0 + 3 * 1)] = 5;
+    const c = labelCensus(r, new Uint8Array(24), shape);
+    expect(c.referenceBoxes.get(5)).toEqual({ lo: [1, 0, 0], hi: [4, 3, 2] });
+    expect(c.predictionBoxes.size).toBe(0);
+  });
+
+  it('labels default to every non-zero value of either image; label sets score the union', () => {
+    const shape = [6, 1, 1] as const;
+    const r = [0, 1, 1, 2, 2, 0];
+    const p = [0, 1, 2, 2, 3, 0];
+    const e = evaluateSegmentation(image(r, shape), image(p, shape));
+    expect(Object.keys(e.labels)).toEqual(['1', '2', '3']);
+    expect(e.labels['3']!.dice).toBe(0);
+    expect(e.labels['3']!.mssd).toBe(Infinity);
+    const u = evaluateSegmentation(image(r, shape), image(p, shape), { labels: [[2, 1]] });
+    expect(Object.keys(u.labels)).toEqual(['1+2']);
+    expect(u.labels['1+2']!.dice).toBeCloseTo((2 * 3) / (4 + 3), 15);
+    expect(close(u.labels['1+2']!.mssd, 1)).toBe(true);
+  });
+});

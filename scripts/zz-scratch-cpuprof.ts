@@ -1,0 +1,20 @@
+import * as tf from '@tensorflow/tfjs-core';
+import { initBackend } from '@pedseg/core';
+import { buildReferenceUNet } from '../packages/core/bench/reference_unet.js';
+await initBackend({ threads: Number(process.env.T ?? 1) });
+const model = buildReferenceUNet({ height: 128, width: 128 });
+const x = tf.randomNormal([4, 128, 128, 1]);
+const labels = tf.cast(tf.oneHot(tf.randomUniform([4, 128, 128], 0, 4, 'int32'), 4), 'float32');
+for (let i = 0; i < 2; i++) await model.trainOnBatch(x, labels);
+const { Session } = await import('node:inspector/promises');
+const s = new Session(); s.connect();
+await s.post('Profiler.enable'); await s.post('Profiler.start');
+const t = performance.now();
+for (let i = 0; i < 3; i++) await model.trainOnBatch(x, labels);
+console.log('wall/step', (performance.now() - t) / 3);
+const { profile } = await s.post('Profiler.stop') as any;
+const self = new Map<string, number>();
+const dt = new Map<number, number>();
+for (let i = 0; i < profile.samples.length; i++) dt.set(profile.samples[i], (dt.get(profile.samples[i]) ?? 0) + profile.timeDeltas[i]);
+for (const n of profile.nodes) { const key = `${n.callFrame.functionName || '(anon)'} ${n.callFrame.url.split('/').slice(-1)[0]}:${n.callFrame.lineNumber}`; self.set(key, (self.get(key) ?? 0) + (dt.get(n.id) ?? 0) / 1000); }
+for (const [k, v] of [...self.entries()].sort((a, b) => b[1] - a[1]).slice(0, 30)) console.log((v / 3).toFixed(1).padStart(8), k);
