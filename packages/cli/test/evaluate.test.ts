@@ -130,6 +130,16 @@ describe('pedseg evaluate, a cohort', () => {
     expect(JSON.parse(r.out)).toEqual(summary);
   });
 
+  it('names the failing case and exits 1', async () => {
+    mkdirSync(join(dir, 'bad-refs'));
+    mkdirSync(join(dir, 'bad-preds'));
+    await writeNifti(join(dir, 'bad-refs', 'x.nii.gz'), createVolume(ref, shape, { spacing }), { datatype: 'uint8' });
+    await writeNifti(join(dir, 'bad-preds', 'x.nii.gz'), createVolume(new Uint8Array(8), [2, 2, 2], { spacing }), { datatype: 'uint8' });
+    const r = await run(['evaluate', '--reference-dir', join(dir, 'bad-refs'), '--prediction-dir', join(dir, 'bad-preds')]);
+    expect(r.code).toBe(1);
+    expect(r.err).toMatch(/case x: .*shape mismatch/);
+  });
+
   it('names unpaired cases and exits 1', async () => {
     const r = await run(['evaluate', '--reference-dir', join(dir, 'refs'), '--prediction-dir', dir]);
     expect(r.code).toBe(1);

@@ -61,5 +61,5 @@ export function buildReferenceUNet(options: ReferenceUNetOptions): tfl.LayersMod
 
 /** Number of trainable parameters (PyTorch's `sum(p.numel() for p in model.parameters())`). */
 export function countTrainableParams(model: tfl.LayersModel): number {
-  return model.trainableWeights.reduce((total, w) => total + w.shape.reduce((a, b) => a * b, 1), 0);
+  return model.trainableWeights.reduce((total, w) => total + w.shape.reduce<number>((a, b) => a * (b ?? 1), 1), 0);
 }

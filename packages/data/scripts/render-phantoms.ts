@@ -72,7 +72,7 @@ interface Tile {
 }
 
 /** A slice across `axis` at index `at`; rows run superior→inferior for coronal/sagittal cuts. */
-function tile(p: Phantom, axis: 0 | 1 | 2, at: number, caption: string): Tile {
+function tile(p: Phantom, axis: 0 | 1 | 2, at: number, caption: string, overlay: boolean): Tile {
   const [nx, ny, nz] = p.image.shape;
   const [sx, sy, sz] = p.image.spacing;
   const img = p.image.data;
@@ -102,7 +102,7 @@ function tile(p: Phantom, axis: 0 | 1 | 2, at: number, caption: string): Tile {
       const l = lab[at2(c, r)]!;
       const o = (r * W + c) * 3;
       const col = COLORS[l % COLORS.length]!;
-      const a = l > 0 ? 0.38 : 0;
+      const a = overlay && l > 0 ? 0.38 : 0;
       for (let ch = 0; ch < 3; ch += 1) rgb[o + ch] = Math.round((1 - a) * v + a * col[ch]!);
     }
   }
@@ -121,10 +121,11 @@ function busiest(p: Phantom, axis: 0 | 1 | 2, value: number): number {
   return counts.indexOf(Math.max(...counts));
 }
 
-const CUTS: Readonly<Record<PhantomDomain, readonly (readonly [0 | 1 | 2, number])[]>> = {
-  ankle: [[2, 3], [2, 2], [0, 2], [1, 2]],
-  knee: [[2, 1], [2, 4], [0, 1], [1, 1]],
-  shoulder: [[2, 1], [2, 2], [1, 1], [0, 1]],
+/** Per domain: [axis, label whose busiest cut is shown, overlay?]. The first tile shows the bare image. */
+const CUTS: Readonly<Record<PhantomDomain, readonly (readonly [0 | 1 | 2, number, boolean])[]>> = {
+  ankle: [[2, 2, false], [2, 2, true], [2, 1, true], [0, 2, true], [1, 2, true]],
+  knee: [[2, 1, false], [2, 1, true], [2, 4, true], [0, 1, true], [1, 1, true]],
+  shoulder: [[2, 1, false], [2, 1, true], [2, 2, true], [1, 1, true], [0, 1, true]],
 };
 const AXIS_NAME = ['sagittal', 'coronal', 'axial'] as const;
 
@@ -132,15 +133,15 @@ function main(): void {
   const out = resolve(process.argv[2] ?? resolve(import.meta.dirname, '../../../docs/guides/img/phantoms.svg'));
   const rows: Tile[][] = [];
   for (const domain of PHANTOM_DOMAINS) {
-    const p = generatePhantom(domain, { seed: 7, caseIndex: 1, size: { shape: [192, 192, 96] }, landmarksPerBone: 0, motion: false });
+    const p = generatePhantom(domain, { seed: 7, caseIndex: 1, size: { shape: [144, 144, 72] }, landmarksPerBone: 0, motion: false });
     rows.push(
-      CUTS[domain].map(([axis, value]) => {
+      CUTS[domain].map(([axis, value, overlay]) => {
         const at = busiest(p, axis, value);
-        return tile(p, axis, at, `${domain} ${AXIS_NAME[axis]} ${at} (${DOMAIN_LABELS[domain][value]})`);
+        return tile(p, axis, at, `${domain} ${AXIS_NAME[axis]} ${at}${overlay ? '' : ' (image)'}`, overlay);
       }),
     );
   }
-  const tileH = 190;
+  const tileH = 170;
   const gap = 10;
   const captionH = 18;
   let svgW = 0;
@@ -165,7 +166,7 @@ function main(): void {
   const svg = [
     `<svg xmlns="http://www.w3.org/2000/svg" width="${svgW}" height="${y}" viewBox="0 0 ${svgW} ${y}">`,
     `<rect width="100%" height="100%" fill="#fff"/>`,
-    `<text x="${gap}" y="18" font-family="sans-serif" font-size="12" fill="#222">@pedseg/data phantoms (seed 7, case 2, 192×192×96). Overlay colours: 1 red, 2 green, 3 blue, 4 yellow — ${legend}</text>`,
+    `<text x="${gap}" y="18" font-family="sans-serif" font-size="12" fill="#222">@pedseg/data phantoms (seed 7, case 2, 144×144×72). Overlay colours: 1 red, 2 green, 3 blue, 4 yellow — ${legend}</text>`,
     ...parts,
     '</svg>',
   ].join('\n');

@@ -38,7 +38,7 @@ const B = 8;
 const S = 128;
 const C = 4;
 const labels = tf.randomUniform([B, S, S], 0, C, 'int32', 1);
-const y = tf.cast(tf.oneHot(labels, C), 'float32');
+const y = tf.tidy(() => tf.cast(tf.oneHot(labels, C), 'float32'));
 const logits = tf.randomNormal([B, S, S, C], 0, 1, 'float32', 2);
 const p = tf.softmax(logits);
 const domains = [0, 0, 0, 1, 1, 1, 2, 2];

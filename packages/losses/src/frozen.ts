@@ -55,6 +55,9 @@ function tapeIsRecording(): boolean {
  * are not on any path to the returned tensor, so tfjs never produces a gradient for its weights. The
  * cost equals the ordinary forward + backward pass through the frozen network. Outside a tape the
  * value is computed directly (no gradient registration needed for evaluation).
+ *
+ * Limitation: the returned scalar is differentiable once. Its gradient is a saved constant, so a
+ * second-order derivative (`tf.grad` of a `tf.grad`) through it would be wrong.
  */
 export function frozenScalar(inputs: readonly Tensor[], fn: (...xs: Tensor[]) => Scalar): Scalar {
   if (!tapeIsRecording()) return fn(...inputs);

@@ -75,14 +75,15 @@ const embeddingArb = fc
       domains: fc.array(fc.integer({ min: 0, max: 2 }), { minLength: n, maxLength: n }),
       perm: fc.shuffledSubarray(Array.from({ length: n }, (_, i) => i), { minLength: n, maxLength: n }),
       scale: fc.double({ min: 1e-3, max: 1e3, noNaN: true }),
+      rowScales: fc.array(fc.double({ min: 1e-2, max: 1e2, noNaN: true }), { minLength: n, maxLength: n }),
       tau: fc.constantFrom(0.05, 0.1, 0.5, 1),
     }),
   );
 
 describe('supervisedContrastiveLoss — properties', () => {
-  it('≥ 0, finite, invariant to permuting the batch and to scaling embeddings', () => {
+  it('≥ 0, finite, invariant to permuting the batch and to scaling embeddings (globally or per row)', () => {
     fc.assert(
-      fc.property(embeddingArb, ({ rows, domains, perm, scale, tau }) => {
+      fc.property(embeddingArb, ({ rows, domains, perm, scale, rowScales, tau }) => {
         const base = supcon(rows, domains, tau);
         const permuted = supcon(
           perm.map((i) => rows[i] as number[]),
@@ -94,12 +95,19 @@ describe('supervisedContrastiveLoss — properties', () => {
           domains,
           tau,
         );
+        // Cosine similarity is also invariant to a different positive scale per embedding.
+        const rowScaled = supcon(
+          rows.map((r, i) => r.map((x) => x * (rowScales[i] as number))),
+          domains,
+          tau,
+        );
         const tol = 1e-4 * (1 + Math.abs(base));
         return (
           Number.isFinite(base) &&
           base >= -1e-6 &&
           Math.abs(permuted - base) <= tol &&
-          Math.abs(scaled - base) <= tol
+          Math.abs(scaled - base) <= tol &&
+          Math.abs(rowScaled - base) <= tol
         );
       }),
       { numRuns: 60 },

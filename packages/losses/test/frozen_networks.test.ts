@@ -187,6 +187,31 @@ describe('adversarial terms (Eqs. 10–13) and SPAR', () => {
   });
 });
 
+describe('LayersModel discriminators', () => {
+  it('two-input models get [mask, image], one-input models the channel concatenation; weights stay frozen', () => {
+    const mask = tfl.input({ shape: [3, 3, 2] });
+    const img = tfl.input({ shape: [3, 3, 1] });
+    const merged = tfl.layers.concatenate().apply([mask, img]) as tfl.SymbolicTensor;
+    const out = tfl.layers.conv2d({ filters: 1, kernelSize: 1, activation: 'sigmoid' }).apply(merged) as tfl.SymbolicTensor;
+    const twoInputs = tfl.model({ inputs: [mask, img], outputs: out });
+    const oneInput = tfl.sequential({ layers: [tfl.layers.conv2d({ inputShape: [3, 3, 3], filters: 1, kernelSize: 1, activation: 'sigmoid' })] });
+    oneInput.layers[0]!.setWeights(twoInputs.layers[3]!.getWeights());
+    const pv = tf.variable(tf.randomUniform([2, 3, 3, 2], 0.1, 0.9, 'float32', 30), true, 'lm/pred');
+    const image = tf.randomNormal([2, 3, 3, 1], 0, 1, 'float32', 31);
+    const a = value(conditionalAdversarialTerm(pv, image, twoInputs));
+    const b = value(conditionalAdversarialTerm(pv, image, oneInput));
+    expectClose(a, b, 1e-6);
+    const before = twoInputs.getWeights().map((w) => w.dataSync().slice());
+    const opt = tf.train.sgd(1);
+    opt.minimize(() => conditionalAdversarialTerm(pv, image, twoInputs), true)?.dispose();
+    twoInputs.getWeights().forEach((w, i) => expect(Array.from(w.dataSync())).toEqual(Array.from(before[i]!)));
+    opt.dispose();
+    tf.dispose([pv, image]);
+    twoInputs.dispose();
+    oneInput.dispose();
+  });
+});
+
 describe('objectives', () => {
   const y = (): tf.Tensor => t(sp.yTrue, sp.shape);
   const p = (): tf.Tensor => t(sp.yPred, sp.shape);

@@ -1,13 +1,16 @@
 import type { Box3, Vec3 } from '@pedseg/volume';
-import { labelKey, labelMembers, memberTest } from './labels.js';
+import { InvalidMetricOptionError } from './errors.js';
+import { labelKey, labelMembers } from './labels.js';
 import { confusionFromCensus } from './overlap/confusion.js';
+import type { ConfusionCounts } from './overlap/confusion.js';
 import { labelCensus } from './overlap/label-census.js';
 import type { LabelCensus } from './overlap/label-census.js';
 import { overlapScores } from './overlap/overlap-scores.js';
 import type { OverlapScores } from './overlap/overlap-scores.js';
 import { structureSurfaceDistances } from './surface/surface-distances.js';
+import type { SurfaceDirection } from './surface/surface-distances.js';
 import { emptySurfaceScores, summarizeSurfaceDistances } from './surface/surface-scores.js';
-import type { SurfaceScores } from './surface/surface-scores.js';
+import type { DirectedDistances, SurfaceScores } from './surface/surface-scores.js';
 import type { LabelImage, LabelSelector, SurfaceConvention } from './types.js';
 import { assertSameGrid, checkConvention, checkPercentile, checkTolerance } from './validate.js';
 
@@ -24,6 +27,14 @@ export interface EvaluateOptions {
   readonly tolerance?: number;
   /** Percentile of the robust Hausdorff distance reported as `hd95`; default 95. */
   readonly percentile?: number;
+  /** A census of this very pair ({@link labelCensus}), to skip the pass over the images when it is already known. */
+  readonly census?: LabelCensus;
+  /**
+   * Directed distances already computed by {@link directedSurfaceDistances} for this pair with the same
+   * surface convention and tolerance (e.g. on another thread), keyed by structure; they are used instead
+   * of computing that direction again.
+   */
+  readonly precomputed?: Partial<Record<SurfaceDirection, Readonly<Record<string, DirectedDistances>>>>;
 }
 
 /**
@@ -59,27 +70,86 @@ export interface SegmentationEvaluation {
   readonly labels: Readonly<Record<string, StructureMetrics>>;
 }
 
-function unionOfBoxes(boxes: ReadonlyMap<number, Box3>, members: readonly number[], into: { lo: number[]; hi: number[] } | null): { lo: number[]; hi: number[] } | null {
-  let acc = into;
-  for (const m of members) {
-    const b = boxes.get(m);
-    if (b === undefined) continue;
-    if (acc === null) {
-      acc = { lo: [...b.lo], hi: [...b.hi] };
-      continue;
-    }
-    for (let a = 0; a < 3; a++) {
-      acc.lo[a] = Math.min(acc.lo[a]!, b.lo[a]);
-      acc.hi[a] = Math.max(acc.hi[a]!, b.hi[a]);
-    }
-  }
-  return acc;
-}
-
 /** Every non-zero value present in either image, ascending. */
 export function presentLabels(census: LabelCensus): number[] {
   const values = new Set<number>([...census.referenceBoxes.keys(), ...census.predictionBoxes.keys()]);
   return [...values].sort((a, b) => a - b);
+}
+
+interface Structure {
+  readonly key: string;
+  readonly members: number[];
+  readonly counts: ConfusionCounts;
+  /** Union bounding box in both images; null unless the structure is present in both. */
+  readonly box: Box3 | null;
+}
+
+function unionBox(census: LabelCensus, members: readonly number[]): Box3 {
+  const lo = [Infinity, Infinity, Infinity];
+  const hi = [-Infinity, -Infinity, -Infinity];
+  for (const boxes of [census.referenceBoxes, census.predictionBoxes]) {
+    for (const m of members) {
+      const b = boxes.get(m);
+      if (b === undefined) continue;
+      for (let a = 0; a < 3; a++) {
+        lo[a] = Math.min(lo[a]!, b.lo[a]);
+        hi[a] = Math.max(hi[a]!, b.hi[a]);
+      }
+    }
+  }
+  return { lo: [lo[0]!, lo[1]!, lo[2]!], hi: [hi[0]!, hi[1]!, hi[2]!] };
+}
+
+interface Settings {
+  readonly surface: SurfaceConvention;
+  readonly tolerance: number;
+  readonly percentile: number;
+  readonly census: LabelCensus;
+  readonly structures: Structure[];
+}
+
+function prepare(reference: LabelImage, prediction: LabelImage, options: EvaluateOptions): Settings {
+  assertSameGrid(reference, prediction);
+  const surface = checkConvention(options.surface ?? 'voxel');
+  const tolerance = checkTolerance(options.tolerance ?? 1);
+  const percentile = checkPercentile(options.percentile ?? 95);
+  const census = options.census ?? labelCensus(reference.data, prediction.data, reference.shape);
+  if (census.voxels !== reference.data.length) {
+    throw new InvalidMetricOptionError(`census: counts ${census.voxels} voxels, the images have ${reference.data.length}`);
+  }
+  const structures = (options.labels ?? presentLabels(census)).map((selector): Structure => {
+    const members = labelMembers(selector);
+    const counts = confusionFromCensus(census, members);
+    const present = counts.truePositives + counts.falseNegatives > 0 && counts.truePositives + counts.falsePositives > 0;
+    return { key: labelKey(members), members, counts, box: present ? unionBox(census, members) : null };
+  });
+  return { surface, tolerance, percentile, census, structures };
+}
+
+/**
+ * One direction of the surface distances of every structure present in both images, keyed as
+ * {@link evaluateSegmentation} keys them; pass the result back through its `precomputed` option. This
+ * splits the two EDT-bound directions between two threads.
+ *
+ * @param reference - Reference labels.
+ * @param prediction - Predicted labels on the same grid.
+ * @param direction - Which direction to compute.
+ * @param options - Same options as for {@link evaluateSegmentation}.
+ */
+export function directedSurfaceDistances(
+  reference: LabelImage,
+  prediction: LabelImage,
+  direction: SurfaceDirection,
+  options: EvaluateOptions = {},
+): Record<string, DirectedDistances> {
+  const settings = prepare(reference, prediction, options);
+  const out: Record<string, DirectedDistances> = {};
+  for (const s of settings.structures) {
+    if (s.box === null) continue;
+    const pair = structureSurfaceDistances(reference.data, prediction.data, reference.shape, reference.spacing, s.box, s.members, settings.surface, settings.tolerance, [direction]);
+    out[s.key] = pair[direction]!;
+  }
+  return out;
 }
 
 /**
@@ -95,37 +165,26 @@ export function presentLabels(census: LabelCensus): number[] {
  * @throws ShapeMismatchError / SpacingMismatchError when the grids differ; InvalidMetricOptionError for bad options.
  */
 export function evaluateSegmentation(reference: LabelImage, prediction: LabelImage, options: EvaluateOptions = {}): SegmentationEvaluation {
-  assertSameGrid(reference, prediction);
-  const surface = checkConvention(options.surface ?? 'voxel');
-  const tolerance = checkTolerance(options.tolerance ?? 1);
-  const percentile = checkPercentile(options.percentile ?? 95);
+  const { surface, tolerance, percentile, structures } = prepare(reference, prediction, options);
   const { shape, spacing } = reference;
-  const census = labelCensus(reference.data, prediction.data, shape);
-  const selectors = options.labels ?? presentLabels(census);
   const voxelVolume = spacing[0] * spacing[1] * spacing[2];
   const labels: Record<string, StructureMetrics> = {};
-  for (const selector of selectors) {
-    const members = labelMembers(selector);
-    const key = labelKey(members);
-    const counts = confusionFromCensus(census, members);
+  for (const { key, members, counts, box } of structures) {
     const referenceVoxels = counts.truePositives + counts.falseNegatives;
     const predictionVoxels = counts.truePositives + counts.falsePositives;
     let surfaceScores: SurfaceScores;
-    if (referenceVoxels === 0 || predictionVoxels === 0) {
+    if (box === null) {
       surfaceScores = emptySurfaceScores(referenceVoxels === 0 && predictionVoxels === 0);
     } else {
-      const box = unionOfBoxes(census.predictionBoxes, members, unionOfBoxes(census.referenceBoxes, members, null))!;
-      const pair = structureSurfaceDistances(
-        reference.data,
-        prediction.data,
-        shape,
-        spacing,
-        { lo: [box.lo[0]!, box.lo[1]!, box.lo[2]!], hi: [box.hi[0]!, box.hi[1]!, box.hi[2]!] },
-        memberTest(members),
-        surface,
-        tolerance,
-      );
-      surfaceScores = summarizeSurfaceDistances(pair.referenceToPrediction, pair.predictionToReference, percentile);
+      const given: Partial<Record<SurfaceDirection, DirectedDistances>> = {
+        referenceToPrediction: options.precomputed?.referenceToPrediction?.[key],
+        predictionToReference: options.precomputed?.predictionToReference?.[key],
+      };
+      const missing = (['referenceToPrediction', 'predictionToReference'] as const).filter((d) => given[d] === undefined);
+      const computed = missing.length > 0 ? structureSurfaceDistances(reference.data, prediction.data, shape, spacing, box, members, surface, tolerance, missing) : {};
+      const toPrediction = given.referenceToPrediction ?? computed.referenceToPrediction!;
+      const toReference = given.predictionToReference ?? computed.predictionToReference!;
+      surfaceScores = summarizeSurfaceDistances(toPrediction, toReference, percentile);
     }
     labels[key] = {
       label: key,

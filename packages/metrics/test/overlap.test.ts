@@ -55,6 +55,47 @@ describe('overlap scores', () => {
     );
   });
 
+  it('census joint counts and boxes equal a naive count, for aligned and unaligned byte data', () => {
+    fc.assert(
+      fc.property(
+        fc.tuple(fc.integer({ min: 1, max: 13 }), fc.integer({ min: 1, max: 4 }), fc.integer({ min: 1, max: 3 }), fc.nat(3)).chain(([nx, ny, nz, shift]) =>
+          fc.tuple(
+            fc.constant([nx, ny, nz] as const),
+            fc.constant(shift),
+            fc.array(fc.constantFrom(0, 0, 0, 0, 1, 2), { minLength: nx * ny * nz, maxLength: nx * ny * nz }),
+            fc.array(fc.constantFrom(0, 0, 0, 0, 1, 3), { minLength: nx * ny * nz, maxLength: nx * ny * nz }),
+          ),
+        ),
+        ([shape, shift, r, p]) => {
+          const n = r.length;
+          const rb = new Uint8Array(n + shift).subarray(shift);
+          const pb = new Uint8Array(n + shift).subarray(shift);
+          rb.set(r);
+          pb.set(p);
+          const census = labelCensus(rb, pb, shape);
+          const naive = new Map<string, number>();
+          for (let i = 0; i < n; i++) naive.set(`${r[i]},${p[i]}`, (naive.get(`${r[i]},${p[i]}`) ?? 0) + 1);
+          const got = new Map<string, number>();
+          for (const [rv, row] of census.joint) for (const [pv, c] of row) got.set(`${rv},${pv}`, c);
+          expect(got).toEqual(naive);
+          for (const label of [1, 2]) {
+            let lo = [Infinity, Infinity, Infinity];
+            let hi = [-Infinity, -Infinity, -Infinity];
+            r.forEach((v, i) => {
+              if (v !== label) return;
+              const c = [i % shape[0], Math.floor(i / shape[0]) % shape[1], Math.floor(i / (shape[0] * shape[1]))];
+              lo = lo.map((l, a) => Math.min(l, c[a]!));
+              hi = hi.map((h, a) => Math.max(h, c[a]! + 1));
+            });
+            if (lo[0] === Infinity) expect(census.referenceBoxes.has(label)).toBe(false);
+            else expect(census.referenceBoxes.get(label)).toEqual({ lo, hi });
+          }
+        },
+      ),
+      { numRuns: 200 },
+    );
+  });
+
   it('census bounding boxes are tight', () => {
     const shape = [4, 3, 2] as const;
     const r = new Uint8Array(24);

@@ -5,8 +5,9 @@
  * Run from the repository root after building (the CLI runs from dist):
  *   pnpm --filter @pedseg/volume --filter @pedseg/postprocess --filter @pedseg/cli build
  *   pnpm exec tsx --conditions=@pedseg/source packages/postprocess/bench/run.ts [--repeat 3] [--radii 2,5]
- * Prints one JSON line: median wall-clock seconds per radius for both, their ratio, and the number of
- * voxels on which the two outputs differ (0 expected).
+ * Prints one JSON line: median wall-clock seconds per radius for both, their ratio, the median CPU
+ * seconds (user + system, via GNU time when present) and the number of voxels on which the two outputs
+ * differ (0 expected).
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync } from 'node:fs';
@@ -26,12 +27,20 @@ function option(name: string, fallback: string): string {
   return i >= 0 && process.argv[i + 1] !== undefined ? process.argv[i + 1]! : fallback;
 }
 
-function timeProcess(command: string, args: string[]): number {
+// GNU time adds the CPU seconds (user + system) of the child, a figure that other load on the machine
+// disturbs much less than wall-clock time.
+const gnuTime = existsSync('/usr/bin/time') ? '/usr/bin/time' : null;
+
+function timeProcess(command: string, args: string[]): { wall: number; cpu: number | null } {
   const start = performance.now();
-  const result = spawnSync(command, args, { encoding: 'utf8' });
-  const seconds = (performance.now() - start) / 1000;
+  const result =
+    gnuTime === null
+      ? spawnSync(command, args, { encoding: 'utf8' })
+      : spawnSync(gnuTime, ['-f', 'cpu %U %S', command, ...args], { encoding: 'utf8' });
+  const wall = (performance.now() - start) / 1000;
   if (result.status !== 0) throw new Error(`${command} ${args.join(' ')} failed: ${result.stderr}`);
-  return seconds;
+  const match = /cpu ([\d.]+) ([\d.]+)\s*$/.exec(result.stderr);
+  return { wall, cpu: match === null ? null : Number(match[1]) + Number(match[2]) };
 }
 
 const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
@@ -51,9 +60,17 @@ async function main(): Promise<void> {
     const pyOut = join(dir, `scipy-r${radius}.nii.gz`);
     const js: number[] = [];
     const py: number[] = [];
+    const jsCpu: number[] = [];
+    const pyCpu: number[] = [];
     for (let k = 0; k < repeat; k++) {
-      js.push(timeProcess(process.execPath, [cli, 'postprocess', '--input', input, '--output', jsOut, '--largest', '--closing-radius', String(radius)]));
-      py.push(timeProcess('python3', [python, input, pyOut, String(radius)]));
+      const a = timeProcess(process.execPath, [cli, 'postprocess', '--input', input, '--output', jsOut, '--largest', '--closing-radius', String(radius)]);
+      const b = timeProcess('python3', [python, input, pyOut, String(radius)]);
+      js.push(a.wall);
+      py.push(b.wall);
+      if (a.cpu !== null && b.cpu !== null) {
+        jsCpu.push(a.cpu);
+        pyCpu.push(b.cpu);
+      }
     }
     const a = (await readNifti(jsOut)).data;
     const b = (await readNifti(pyOut)).data;
@@ -61,7 +78,20 @@ async function main(): Promise<void> {
     for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) differing++;
     const pedseg = median(js);
     const scipy = median(py);
-    results.push({ radius, pedsegSeconds: +pedseg.toFixed(3), scipySeconds: +scipy.toFixed(3), speedup: +(scipy / pedseg).toFixed(2), differingVoxels: differing, pedsegRuns: js.map((t) => +t.toFixed(3)), scipyRuns: py.map((t) => +t.toFixed(3)) });
+    const cpu =
+      jsCpu.length === 0
+        ? {}
+        : { pedsegCpuSeconds: +median(jsCpu).toFixed(3), scipyCpuSeconds: +median(pyCpu).toFixed(3), cpuSpeedup: +(median(pyCpu) / median(jsCpu)).toFixed(2) };
+    results.push({
+      radius,
+      pedsegSeconds: +pedseg.toFixed(3),
+      scipySeconds: +scipy.toFixed(3),
+      speedup: +(scipy / pedseg).toFixed(2),
+      ...cpu,
+      differingVoxels: differing,
+      pedsegRuns: js.map((t) => +t.toFixed(3)),
+      scipyRuns: py.map((t) => +t.toFixed(3)),
+    });
   }
   let foreground = 0;
   for (const v of volume.data) if (v !== 0) foreground++;

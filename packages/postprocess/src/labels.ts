@@ -19,6 +19,8 @@ const isIntegerArray = (data: VoxelArray): boolean => !(data instanceof Float32A
  * @throws {@link LabelValueError} naming `argument` and the first offending voxel.
  */
 export function assertLabelMap(data: ArrayLike<number>, argument: string): void {
+  // Unsigned integer arrays cannot hold anything but labels.
+  if (data instanceof Uint8Array || data instanceof Uint16Array || data instanceof Uint32Array) return;
   const integerTyped = ArrayBuffer.isView(data) && isIntegerArray(data as VoxelArray);
   for (let i = 0; i < data.length; i++) {
     const v = data[i]!;

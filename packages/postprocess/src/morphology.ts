@@ -27,7 +27,8 @@ type Operator = 'dilation' | 'erosion' | 'opening' | 'closing';
 /**
  * Dilation of every label by a ball: a background voxel joins label L when it lies within the radius of L.
  * Only background voxels change, so labels never grow into each other; a background voxel reached by
- * several labels takes the nearest one (ties: the smallest label).
+ * several labels takes the nearest one (ties: the smallest label; in mm, distances within a relative
+ * 1e-6 tie, as the distances are float32).
  *
  * @param volume - Label map (0 = background); never mutated.
  * @returns A new label map of the same element type, shape, spacing and affine.
@@ -80,7 +81,7 @@ function applyBall<T extends VoxelArray>(volume: Volume<T>, options: BallOptions
   if (method !== 'auto' && method !== 'edt' && method !== 'scan') {
     throw new PostprocessOptionError(`options.method: must be 'auto', 'edt' or 'scan', got ${String(method)}`);
   }
-  const distanceTo = (features: Uint8Array, work: WorkBox): Float32Array =>
+  const distanceTo = (features: Uint8Array, work: WorkBox): Float32Array | Uint8Array =>
     squaredDistanceUpToBall(features, work.shape, ball, method);
   const inventory = inventoryLabels(volume, 'volume');
   const data = volume.data;
@@ -91,13 +92,16 @@ function applyBall<T extends VoxelArray>(volume: Volume<T>, options: BallOptions
     .filter((t) => only === null || only.has(t.label));
   // Nearest-label bookkeeping is needed only when two growing labels could claim the same voxel.
   const claimDistance = grows && targets.length > 1 ? new Float32Array(voxelCount(volume.shape)).fill(Infinity) : null;
+  // Distances in mm are float32 and the two methods round differently: competing distances within a
+  // relative 1e-6 count as a tie (far below any real difference between lattice distances in a ball).
+  const tieSlack = options.unit === 'mm' ? 1e-6 : 0;
   for (const { label, box } of targets) {
     const [ex, ey, ez] = ball.extent;
     switch (op) {
       case 'dilation': {
         const work = growBox(box, [ex, ey, ez], volume.shape);
         const near = distanceTo(labelMaskInBox(data, volume.shape, label, work), work);
-        claim(near, near, ball.threshold, work, volume, out, label, claimDistance);
+        claim(near, near, ball.threshold, work, volume, out, label, claimDistance, tieSlack);
         break;
       }
       case 'closing': {
@@ -107,8 +111,10 @@ function applyBall<T extends VoxelArray>(volume: Volume<T>, options: BallOptions
         for (let i = 0; i < near.length; i++) if (near[i]! > ball.threshold) outside[i] = 1;
         const reach = distanceTo(outside, work);
         // Closed voxels are those farther than r from every voxel outside the dilation.
-        for (let i = 0; i < reach.length; i++) reach[i] = reach[i]! > ball.threshold ? 0 : Infinity;
-        claim(reach, near, ball.threshold, work, volume, out, label, claimDistance);
+        // `claim` takes voxels whose test value is ≤ 0: 0 = closed, 1 = within r of the outside.
+        const notClosed = new Uint8Array(reach.length);
+        for (let i = 0; i < reach.length; i++) if (reach[i]! <= ball.threshold) notClosed[i] = 1;
+        claim(notClosed, near, 0, work, volume, out, label, claimDistance, tieSlack);
         break;
       }
       case 'erosion': {
@@ -133,17 +139,19 @@ function applyBall<T extends VoxelArray>(volume: Volume<T>, options: BallOptions
 
 /**
  * Gives `label` to the background voxels of the work box whose `test` value is ≤ threshold, resolving
- * competing labels by `priority` (smaller wins; equal keeps the earlier, i.e. smaller, label).
+ * competing labels by `priority`: smaller by more than the relative `tieSlack` wins, otherwise the
+ * earlier (smaller) label keeps the voxel.
  */
 function claim(
-  test: Float32Array,
-  priority: Float32Array,
+  test: ArrayLike<number>,
+  priority: ArrayLike<number>,
   threshold: number,
   work: WorkBox,
   volume: Volume,
   out: VoxelArray,
   label: number,
   claimDistance: Float32Array | null,
+  tieSlack: number,
 ): void {
   const input = volume.data;
   forEachRowInGrid(work, volume.shape, (w, g, n) => {
@@ -153,7 +161,7 @@ function claim(
         out[g + k] = label;
       } else {
         const d = priority[w + k]!;
-        if (d < claimDistance[g + k]!) {
+        if (d < claimDistance[g + k]! * (1 - tieSlack)) {
           claimDistance[g + k] = d;
           out[g + k] = label;
         }
@@ -164,7 +172,7 @@ function claim(
 
 /** Sets to background the voxels of `label` whose `value` satisfies `drop`. */
 function release(
-  value: Float32Array,
+  value: ArrayLike<number>,
   drop: (d: number) => boolean,
   work: WorkBox,
   volume: Volume,

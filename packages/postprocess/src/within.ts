@@ -18,9 +18,74 @@ const SCAN_LIMIT = 24;
  * Squared distance (in the ball's units) from every voxel of the box to the nearest feature, exact
  * wherever it is ≤ `ball.threshold`; elsewhere it is some value > threshold (possibly Infinity).
  */
-export function squaredDistanceUpToBall(features: Uint8Array, shape: Vec3, ball: ResolvedBall, method: BallMethod): Float32Array {
+export function squaredDistanceUpToBall(
+  features: Uint8Array,
+  shape: Vec3,
+  ball: ResolvedBall,
+  method: BallMethod,
+): Float32Array | Uint8Array {
   const useScan = method === 'scan' || (method === 'auto' && ball.extent[1] + ball.extent[2] <= SCAN_LIMIT);
-  return useScan ? truncatedScan(features, shape, ball) : squaredDistanceToFeatures(features, shape, ball.spacing);
+  if (!useScan) return squaredDistanceToFeatures(features, shape, ball.spacing);
+  const voxelUnits = ball.spacing[0] === 1 && ball.spacing[1] === 1 && ball.spacing[2] === 1;
+  return voxelUnits && ball.threshold <= BYTE_THRESHOLD_LIMIT ? byteScan(features, shape, ball) : truncatedScan(features, shape, ball);
+}
+
+/**
+ * In voxel units squared distances are integers; capped at C = ⌊threshold⌋ + 1 they fit a byte, and
+ * so does C + d² for every offset d of the ball while threshold ≤ 127 (radius < 11.3 voxels).
+ */
+const BYTE_THRESHOLD_LIMIT = 127;
+
+/**
+ * {@link truncatedScan} in voxel units on bytes: values ≤ threshold are exact squared distances, the
+ * others are C; a quarter of the memory traffic of float32.
+ */
+function byteScan(features: Uint8Array, shape: Vec3, ball: ResolvedBall): Uint8Array {
+  const [nx, ny, nz] = shape;
+  const [ex, ey, ez] = ball.extent;
+  const cap = Math.floor(ball.threshold) + 1;
+  const n = nx * ny * nz;
+  const a = new Uint8Array(n);
+  for (let row = 0; row < n; row += nx) {
+    let last = -Infinity;
+    for (let x = 0; x < nx; x++) {
+      if (features[row + x] !== 0) last = x;
+      const d = x - last;
+      a[row + x] = d <= ex ? d * d : cap;
+    }
+    let next = Infinity;
+    for (let x = nx - 1; x >= 0; x--) {
+      if (features[row + x] !== 0) next = x;
+      const d = next - x;
+      if (d <= ex && d * d < a[row + x]!) a[row + x] = d * d;
+    }
+  }
+  const b = new Uint8Array(n);
+  minPlusBytes(a, b, nx, nx, ny, nz, ey);
+  minPlusBytes(b, a, nx * ny, nx * ny, nz, 1, ez);
+  return a;
+}
+
+/** {@link minPlusAlong} on bytes with integer spacing 1. */
+function minPlusBytes(input: Uint8Array, output: Uint8Array, width: number, stride: number, count: number, blocks: number, extent: number): void {
+  output.set(input);
+  const block = stride * count;
+  for (let d = 1; d <= extent; d++) {
+    const c = d * d;
+    const shift = d * stride;
+    for (let base = 0; base < blocks * block; base += block) {
+      for (let k = 0; k + d < count; k++) {
+        const lo = base + k * stride;
+        const hi = lo + shift;
+        for (let x = 0; x < width; x++) {
+          const up = input[hi + x]! + c;
+          if (up < output[lo + x]!) output[lo + x] = up;
+          const down = input[lo + x]! + c;
+          if (down < output[hi + x]!) output[hi + x] = down;
+        }
+      }
+    }
+  }
 }
 
 /**

@@ -99,7 +99,10 @@ describe('squaredDistanceToFeatures', () => {
           for (let y = lo[1]; y < hi[1]; y++)
             for (let x = lo[0]; x < hi[0]; x++) {
               const b = box[x - lo[0] + bx * (y - lo[1] + by * (z - lo[2]))]!;
-              expect(b).toBe(full[x + nx * (y + ny * z)]!);
+              // Same envelopes on shifted indices: equal up to the final float32 rounding.
+              const f = full[x + nx * (y + ny * z)]!;
+              if (f === Infinity) expect(b).toBe(Infinity);
+              else expect(Math.abs(b - f)).toBeLessThanOrEqual(f * 2.4e-7);
             }
       }),
       { numRuns: 200 },

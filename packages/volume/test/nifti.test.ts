@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gunzipSync, gzipSync } from 'node:zlib';
 import * as niftiReader from 'nifti-reader-js';
+import fc from 'fast-check';
 import { afterAll, describe, expect, it } from 'vitest';
 import {
   createVolume,
@@ -21,7 +22,8 @@ import {
 } from '@pedseg/volume';
 
 const FIXTURES = new URL('./fixtures/', import.meta.url);
-const REFERENCE = '/work/shared/reference/metrics';
+// Copies of /work/shared/reference/metrics/*.nii.gz (see fixtures/make_fixtures.py).
+const REFERENCE = new URL('./fixtures/reference/', import.meta.url).pathname;
 const expected = JSON.parse(readFileSync(new URL('nifti.json', FIXTURES), 'utf8')) as {
   fixtures: Record<string, { shape: number[]; spacing: number[]; datatype: string; affine: number[]; data: number[] }>;
   reference: Record<string, { shape: number[]; spacing: number[]; affine: number[]; sum: number; nonzero: number; max: number }>;
@@ -163,6 +165,14 @@ describe('NIfTI fixtures written by make_fixtures.py', () => {
 });
 
 describe('shared reference images', () => {
+  it('all four reference images are covered', () => {
+    expect(Object.keys(expected.reference).sort()).toEqual([
+      'corner_box_pred.nii.gz',
+      'corner_box_ref.nii.gz',
+      'two_labels_pred.nii.gz',
+      'two_labels_ref.nii.gz',
+    ]);
+  });
   for (const [file, want] of Object.entries(expected.reference)) {
     it(`${file} matches its header`, async () => {
       const v = await readNifti(join(REFERENCE, file));
@@ -337,5 +347,61 @@ describe('affine and spacing precedence (NIfTI-1 standard / nibabel)', () => {
     const fractional = base.slice();
     new DataView(fractional.buffer).setFloat32(108, 352.5, true);
     expect(() => parseNifti(fractional, 'frac.nii')).toThrow(/frac\.nii.*vox_offset/);
+  });
+});
+
+describe('NIfTI round trip properties', () => {
+  /** Rotation matrix of a random unit quaternion (any angle, so every branch of the qform fit runs). */
+  const rotationArb = fc
+    .tuple(fc.double({ min: -1, max: 1, noNaN: true }), fc.double({ min: -1, max: 1, noNaN: true }), fc.double({ min: -1, max: 1, noNaN: true }), fc.double({ min: -1, max: 1, noNaN: true }))
+    .filter(([a, b, c, d]) => a * a + b * b + c * c + d * d > 0.01)
+    .map(([a, b, c, d]) => {
+      const n = Math.hypot(a, b, c, d);
+      [a, b, c, d] = [a / n, b / n, c / n, d / n];
+      return [
+        [a * a + b * b - c * c - d * d, 2 * (b * c - a * d), 2 * (b * d + a * c)],
+        [2 * (b * c + a * d), a * a + c * c - b * b - d * d, 2 * (c * d - a * b)],
+        [2 * (b * d - a * c), 2 * (c * d + a * b), a * a + d * d - c * c - b * b],
+      ];
+    });
+  const axisPermutationArb = fc.constantFrom([0, 1, 2], [1, 0, 2], [2, 1, 0], [0, 2, 1]);
+  const caseArb = fc.record({
+    shape: fc.tuple(fc.integer({ min: 1, max: 4 }), fc.integer({ min: 1, max: 4 }), fc.integer({ min: 1, max: 4 })),
+    spacing: fc.tuple(fc.double({ min: 0.1, max: 5, noNaN: true }), fc.double({ min: 0.1, max: 5, noNaN: true }), fc.double({ min: 0.1, max: 5, noNaN: true })),
+    rotation: fc.oneof(rotationArb, axisPermutationArb.map((p) => [0, 1, 2].map((i) => [0, 1, 2].map((j) => (p[i] === j ? (i === 1 ? -1 : 1) : 0))))),
+    flip: fc.boolean(),
+    offset: fc.tuple(fc.double({ min: -200, max: 200, noNaN: true }), fc.double({ min: -200, max: 200, noNaN: true }), fc.double({ min: -200, max: 200, noNaN: true })),
+    datatype: fc.constantFrom(...(Object.keys(ARRAYS) as NiftiDatatype[])),
+    gzip: fc.boolean(),
+  });
+
+  it('data, spacing and affine survive encode → parse; the qform matches the sform', () => {
+    fc.assert(
+      fc.property(caseArb, ({ shape, spacing: sp, rotation, flip, offset, datatype, gzip }) => {
+        const affine: number[] = [];
+        for (let i = 0; i < 3; i++) {
+          for (let j = 0; j < 3; j++) affine.push(rotation[i]![j]! * sp[j]! * (flip && j === 2 ? -1 : 1));
+          affine.push(offset[i]!);
+        }
+        affine.push(0, 0, 0, 1);
+        const n = shape[0] * shape[1] * shape[2];
+        const volume = createVolume(ARRAYS[datatype](Array.from({ length: n }, (_, i) => i * 3 + 1)), shape as Vec3, { spacing: sp as Vec3, affine });
+        const bytes = encodeNifti(volume, { gzip });
+        const back = parseNifti(bytes);
+        expect(Array.from(back.data)).toEqual(Array.from(volume.data));
+        expect(back.shape).toEqual(shape);
+        expectClose(back.spacing, f32(sp), 0);
+        expectClose(back.affine, f32(affine), 0);
+        const header = parseNiftiHeader(bytes);
+        expect(header.qformCode).toBe(1);
+        // The qform stores (b, c, d) as float32 and rebuilds a = sqrt(1 − b² − c² − d²): near a 180°
+        // rotation (a ≈ 0) the angle is only good to about sqrt(float32 eps) ≈ 2.4e-4 rad, so the
+        // rotation entries (times a spacing up to 5 mm) are compared at 5e-3; offsets at float32.
+        const rotation3 = [0, 1, 2, 4, 5, 6, 8, 9, 10];
+        expectClose(rotation3.map((k) => header.qformAffine[k]!), rotation3.map((k) => affine[k]!), 5e-3);
+        expectClose([3, 7, 11].map((k) => header.qformAffine[k]!), [3, 7, 11].map((k) => affine[k]!), 2e-5);
+      }),
+      { numRuns: 200 },
+    );
   });
 });

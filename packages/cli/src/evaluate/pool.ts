@@ -24,7 +24,13 @@ function builtWorkerPath(): string | null {
 
 async function inProcess(cases: readonly CohortCase[], options: PairOptions): Promise<EvaluationJson[]> {
   const out: EvaluationJson[] = [];
-  for (const c of cases) out.push(await evaluatePair(c.reference, c.prediction, options));
+  for (const c of cases) {
+    try {
+      out.push(await evaluatePair(c.reference, c.prediction, options));
+    } catch (error) {
+      throw new Error(`case ${c.id}: ${error instanceof Error ? error.message : String(error)}`);
+    }
+  }
   return out;
 }
 

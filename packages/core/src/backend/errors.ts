@@ -75,7 +75,7 @@ export class BackendLoadError extends BackendError {
    * @param cause - the underlying error or rejection reason
    */
   constructor(backend: string, cause: unknown) {
-    super(backend, `Backend '${backend}' failed to initialise: ${describeCause(cause)}.`, { cause });
+    super(backend, `Backend '${backend}' failed to initialise: ${describeCause(cause).replace(/\.+$/, '')}.`, { cause });
     this.name = 'BackendLoadError';
   }
 }

@@ -1,7 +1,8 @@
 import { availableParallelism } from 'node:os';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
-import { env, getBackend, setBackend } from '@tensorflow/tfjs-core';
+import { existsSync } from 'node:fs';
+import { env, findBackend, findBackendFactory, getBackend, registerBackend, removeBackend, setBackend } from '@tensorflow/tfjs-core';
 import { registerBatchNormGradient } from './batch_norm_gradient.js';
 import {
   BACKEND_NAMES,
@@ -14,7 +15,7 @@ import {
 } from './errors.js';
 import { registerWasmTrainingKernels } from './register_wasm_training_kernels.js';
 import { loadWasmPackage } from './wasm_package.js';
-import { installThreadShims, type ThreadShims } from './wasm_threads.js';
+import { installThreadShims, unrefThreadWorkers, type ThreadShims } from './wasm_threads.js';
 
 /** The npm packages providing the `tensorflow` backend, in order of preference. */
 export const TENSORFLOW_PACKAGES: readonly string[] = ['@tensorflow/tfjs-node-gpu', '@tensorflow/tfjs-node'];
@@ -98,14 +99,41 @@ interface Started {
   detail: string;
 }
 
+/** The last error thrown by a backend factory wrapped by {@link recordFactoryErrors}. */
+const factoryErrors = new Map<string, unknown>();
+
+/**
+ * tfjs' setBackend swallows a failing factory's error (it warns and returns false); wrap the factory
+ * so the cause can be reported. Only before the backend is first initialised.
+ */
+function recordFactoryErrors(name: string, priority: number): void {
+  const factory = findBackendFactory(name);
+  if (factory === null || findBackend(name) !== null || factoryErrors.has(`${name}:wrapped`)) return;
+  factoryErrors.set(`${name}:wrapped`, true);
+  removeBackend(name);
+  registerBackend(
+    name,
+    async () => {
+      try {
+        return await factory();
+      } catch (cause) {
+        factoryErrors.set(name, cause);
+        throw cause;
+      }
+    },
+    priority,
+  );
+}
+
 async function activate(backend: BackendName, packageName: string): Promise<void> {
+  factoryErrors.delete(backend);
   let ok: boolean;
   try {
     ok = await setBackend(backend);
   } catch (cause) {
     throw new BackendLoadError(backend, cause);
   }
-  if (!ok) throw new BackendLoadError(backend, `tf.setBackend('${backend}') returned false after loading ${packageName}`);
+  if (!ok) throw new BackendLoadError(backend, factoryErrors.get(backend) ?? `tf.setBackend('${backend}') returned false after loading ${packageName}`);
 }
 
 async function startTensorflow(context: Context): Promise<Started> {
@@ -138,13 +166,19 @@ function defaultThreads(): number {
 }
 
 let wasmPathsSet = false;
+/** tfjs-wasm registers its backend factory with priority 2. */
+const WASM_PRIORITY = 2;
 
 async function startWasm(context: Context): Promise<Started> {
   const pkg = loadWasmPackage();
   registerWasmTrainingKernels('wasm');
+  recordFactoryErrors('wasm', WASM_PRIORITY);
   if (!wasmPathsSet) {
     // Absolute directory of the installed binaries: read with fs by the Node build, never fetched.
-    pkg.module.setWasmPaths(context.options.wasmBinaryDir ?? pkg.binaryDir);
+    const dir = context.options.wasmBinaryDir ?? pkg.binaryDir;
+    const binary = join(dir, 'tfjs-backend-wasm-simd.wasm');
+    if (!existsSync(binary)) throw new BackendLoadError('wasm', `wasm binary not found: ${binary}`);
+    pkg.module.setWasmPaths(dir);
     wasmPathsSet = true;
   }
   const requested = context.options.threads ?? defaultThreads();
@@ -183,6 +217,7 @@ async function startThreadedWasm(context: Context, threads: number): Promise<num
     shims.removeFiles();
   }
   if (ok) {
+    unrefThreadWorkers(findBackend('wasm'));
     const actual = pkg.module.getThreadsCount();
     if (actual !== threads) warn(context, `wasm started with ${actual} threads instead of ${threads}.`);
     return actual;
@@ -250,7 +285,7 @@ export async function initBackend(options: InitBackendOptions = {}): Promise<Ini
   }
   if (options.batchNormGradient ?? true) registerBatchNormGradient();
 
-  const key = JSON.stringify({ forced: forced ?? null, threads: options.threads ?? null });
+  const key = JSON.stringify({ forced: forced ?? null, source, threads: options.threads ?? null, from: options.resolveFrom ?? null });
   if (current !== undefined && current.key === key && getBackend() === current.result.backend) return current.result;
 
   const context: Context = { options, warnings: [] };

@@ -1,9 +1,10 @@
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
+import type * as WasmBackendPackage from '@tensorflow/tfjs-backend-wasm';
 import { BackendUnavailableError } from './errors.js';
 
 /** The public API of `@tensorflow/tfjs-backend-wasm` used here. */
-export type WasmPackage = typeof import('@tensorflow/tfjs-backend-wasm');
+export type WasmPackage = typeof WasmBackendPackage;
 
 /** The loaded wasm backend package, with where its files are. */
 export interface LoadedWasmPackage {

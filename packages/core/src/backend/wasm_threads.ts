@@ -130,3 +130,28 @@ export function installThreadShims(bundlePath: string, threads: number): ThreadS
     failure: () => failure,
   };
 }
+
+/** The emscripten pieces of a started wasm backend that {@link unrefThreadWorkers} touches. */
+interface EmscriptenThreads {
+  PThread?: { runningWorkers?: Array<{ unref?: () => void }> };
+}
+
+/**
+ * Lets the process exit while XNNPACK's worker threads idle: emscripten `ref()`s a Node worker when it
+ * starts a pthread, and the thread pool lives as long as the backend, so without this a script that
+ * used the threaded backend never ends. Returns how many workers were released.
+ *
+ * @param backend - `tf.findBackend('wasm')`
+ */
+export function unrefThreadWorkers(backend: unknown): number {
+  const module = (backend as { wasm?: EmscriptenThreads } | undefined)?.wasm;
+  const workers = module?.PThread?.runningWorkers ?? [];
+  let released = 0;
+  for (const worker of workers) {
+    if (typeof worker.unref === 'function') {
+      worker.unref();
+      released++;
+    }
+  }
+  return released;
+}

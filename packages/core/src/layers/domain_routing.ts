@@ -51,7 +51,8 @@ export function checkDomainIndex(domain: tf.Tensor, batch: number, numDomains: n
  * @param numDomains - K.
  */
 export function domainOneHot(domain: tf.Tensor1D, numDomains: number): tf.Tensor2D {
-  return tf.tidy(() => tf.cast(tf.oneHot(domain, numDomains), 'float32') as tf.Tensor2D);
+  // equal-against-range rather than tf.oneHot, which refuses depth 1 (a single-domain model).
+  return tf.tidy(() => tf.cast(tf.equal(tf.expandDims(domain, 1), tf.range(0, numDomains, 1, 'int32')), 'float32') as tf.Tensor2D);
 }
 
 /**

@@ -1,5 +1,5 @@
 export { DomainIndexError, LayerInputError, LayerConfigError } from './errors.js';
-export type { BaseLayerArgs, CallKwargs, LayerShape } from './types.js';
+export type { BaseLayerArgs, CallKwargs } from './types.js';
 export { checkDomainIndex, domainOneHot, routeDomains } from './domain_routing.js';
 export type { BlockActivation } from './activation.js';
 export { DomainSpecificBatchNorm, type DomainSpecificBatchNormArgs } from './domain_specific_batch_norm.js';

@@ -5,6 +5,3 @@ export type BaseLayerArgs = NonNullable<ConstructorParameters<typeof layers.Laye
 
 /** Keyword arguments tfjs-layers passes to `Layer.call` (`training`, `mask`, …). */
 export type CallKwargs = Parameters<InstanceType<typeof layers.Layer>['call']>[1];
-
-/** A tfjs-layers shape: `null` marks an unknown (batch) dimension. */
-export type LayerShape = Array<number | null>;

@@ -45,10 +45,6 @@ const conv2dCases: ConvCase[] = [
   { x: [2, 5, 5, 3], filter: [1, 1, 3, 6], stride: 1, pad: 'same' },
 ];
 
-function caseName(c: ConvCase): string {
-  return `x ${c.x.join('×')}, filter ${c.filter.join('×')}, stride ${c.stride}, pad ${c.pad}`;
-}
-
 beforeAll(async () => {
   const result = await initBackend({ backend: 'wasm', threads: 1 });
   expect(result.backend).toBe('wasm');
@@ -59,14 +55,14 @@ describe('wasm training kernels match the cpu backend', () => {
     for (const name of WASM_TRAINING_KERNELS) expect(tf.getKernel(name, 'wasm')).toBeDefined();
   });
 
-  it.each(conv2dCases)('Conv2DBackpropFilter: %#', async (c) => {
+  it.each(conv2dCases)('Conv2DBackpropFilter: x $x, filter $filter, stride $stride, pad $pad', async (c) => {
     const outShape = tf.tidy(() => tf.conv2d(tf.zeros(c.x) as tf.Tensor4D, tf.zeros(c.filter) as tf.Tensor4D, c.stride, c.pad).shape);
     await expectParity(() =>
       runKernel('Conv2DBackpropFilter', { x: tensor(c.x, 1), dy: tensor(outShape, 2) }, { strides: [c.stride, c.stride], pad: c.pad, dataFormat: 'NHWC', filterShape: c.filter }),
     );
   });
 
-  it.each(conv2dCases)('Conv2DBackpropInput: %#', async (c) => {
+  it.each(conv2dCases)('Conv2DBackpropInput: x $x, filter $filter, stride $stride, pad $pad', async (c) => {
     const outShape = tf.tidy(() => tf.conv2d(tf.zeros(c.x) as tf.Tensor4D, tf.zeros(c.filter) as tf.Tensor4D, c.stride, c.pad).shape);
     await expectParity(() =>
       runKernel('Conv2DBackpropInput', { dy: tensor(outShape, 3), filter: tensor(c.filter, 4) }, { strides: [c.stride, c.stride], pad: c.pad, dataFormat: 'NHWC', inputShape: c.x }),
@@ -109,7 +105,7 @@ describe('wasm training kernels match the cpu backend', () => {
     return tf.tensor(out, [eh, ew, c, m]);
   }
 
-  it.each(depthwiseCases)('DepthwiseConv2dNativeBackpropFilter and BackpropInput: %#', async (c) => {
+  it.each(depthwiseCases)('DepthwiseConv2dNativeBackpropFilter and BackpropInput: x $x, filter $filter, stride $stride, pad $pad, dilation $dilation', async (c) => {
     const outShape = tf.tidy(
       () => tf.depthwiseConv2d(tf.zeros(c.x) as tf.Tensor4D, tf.zeros(c.filter) as tf.Tensor4D, c.stride, c.pad, 'NHWC', c.dilation).shape,
     );

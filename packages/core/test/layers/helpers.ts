@@ -83,7 +83,17 @@ export function analyticGradients(
   });
 }
 
-/** Central finite differences (eps 1e-2) of the projected loss, with the same layout as {@link analyticGradients}. */
+/**
+ * Central difference at steps eps and eps/2 combined by Richardson extrapolation, (4·D(eps/2) − D(eps)) / 3:
+ * the O(eps²) truncation error cancels, which matters for the strongly curved batch-statistics paths.
+ */
+function richardson(at: (delta: number) => number, eps: number): number {
+  const d1 = (at(eps) - at(-eps)) / (2 * eps);
+  const d2 = (at(eps / 2) - at(-eps / 2)) / eps;
+  return (4 * d2 - d1) / 3;
+}
+
+/** Central finite differences (eps 1e-2, Richardson-extrapolated) of the projected loss, with the same layout as {@link analyticGradients}. */
 export function numericGradients(
   layer: tfl.layers.Layer,
   inputs: LayerInputs,
@@ -106,7 +116,7 @@ export function numericGradients(
         t.dispose();
         return r;
       };
-      grad[i] = (at(eps) - at(-eps)) / (2 * eps);
+      grad[i] = richardson(at, eps);
     }
     return grad;
   });
@@ -121,7 +131,7 @@ export function numericGradients(
         tf.tidy(() => variable.assign(tf.tensor(v, variable.shape)));
         return evaluate(inputs);
       };
-      grad[i] = (at(eps) - at(-eps)) / (2 * eps);
+      grad[i] = richardson(at, eps);
     }
     tf.tidy(() => variable.assign(tf.tensor(values, variable.shape)));
     return grad;
@@ -135,9 +145,18 @@ export function expectGradientsMatch(
   inputs: LayerInputs,
   floatInputs: number[],
   training: boolean,
-  atol = 2e-2,
-  rtol = 2e-2,
+  atol = 5e-3,
+  rtol = 5e-3,
+  reseed = true,
 ): void {
+  if (reseed) {
+    // Glorot initialization is unseeded; fixed weights keep the check deterministic (no kink lottery).
+    layer.trainableWeights.forEach((w, i) => {
+      const value = rand(w.shape as number[], 1000 + i, 0.8);
+      w.write(w.name.endsWith('gamma') ? tf.add(value, 1) : value);
+      value.dispose();
+    });
+  }
   const projections = projectionsFor(layer, inputs, training);
   const analytic = analyticGradients(layer, inputs, floatInputs, training, projections);
   const numeric = numericGradients(layer, inputs, floatInputs, training, projections);

@@ -21,6 +21,8 @@ export interface PhantomOptions {
   readonly pathological?: boolean;
   /** Force motion ghosting on or off (default: drawn, probability 0.2). */
   readonly motion?: boolean;
+  /** Force the subject's age in years (size, growth plates and ossification follow it). */
+  readonly age?: number;
   /** Landmarks per labelled bone; default 64; 0 skips them. */
   readonly landmarksPerBone?: number;
 }
@@ -74,10 +76,14 @@ export function generatePhantom(domain: PhantomDomain, options: PhantomOptions):
   if (!Number.isInteger(landmarkCount) || landmarkCount < 0) {
     throw new DataArgumentError(`landmarksPerBone must be a non-negative integer, got ${landmarkCount}`);
   }
+  if (options.age !== undefined && !(Number.isFinite(options.age) && options.age > 0 && options.age < 30)) {
+    throw new DataArgumentError(`age must be a number of years in (0, 30), got ${options.age}`);
+  }
   const rng = new Rng(options.seed).fork(`${domain}#${caseIndex}`);
   const overrides = {
     ...(options.pathological === undefined ? {} : { pathological: options.pathological }),
     ...(options.motion === undefined ? {} : { motion: options.motion }),
+    ...(options.age === undefined ? {} : { age: options.age }),
   };
   const subject = sampleSubject(domain, rng.fork('subject'), overrides);
   const grid = phantomGrid(domain, options.size ?? 'small', rng.fork('grid'));

@@ -4,7 +4,7 @@
  * closer than the joint gap, the voxels become joint space (cartilage intensity, background label),
  * so different bones never touch.
  */
-import type { Rng } from '../random.js';
+import { Rng } from '../random.js';
 import type { Anatomy } from './anatomy.js';
 import { BoneField } from './bone.js';
 import type { DomainContrast } from './domains.js';
@@ -65,7 +65,34 @@ export function rasterise(anatomy: Anatomy, grid: PhantomGrid, contrast: DomainC
   const owner = new Uint8Array(sliceN);
   const bodyF = new Float32Array(sliceN);
 
-  const BLOCK = 4;
+  // At fine grids a block spans at most 2 mm in-plane, over which the smooth distance-like values are
+  // interpolated bilinearly from the block corners instead of evaluated per voxel (an 8 × 8 block costs
+  // 5 evaluations instead of 64); coarse grids (tests) evaluate every voxel.
+  const inPlane = Math.max(sx, sy);
+  const BLOCK = 7 * inPlane <= 2 ? 8 : 4;
+  const fine = (BLOCK - 1) * inPlane <= 2;
+  const sampler = (
+    field: { value(x: number, y: number, z: number): number },
+    i0: number,
+    i1: number,
+    j0: number,
+    j1: number,
+    z: number,
+    interpolate: boolean,
+  ): ((i: number, j: number) => number) => {
+    if (!interpolate || i1 === i0 || j1 === j0) return (i, j) => field.value(xs[i]!, ys[j]!, z);
+    const f00 = field.value(xs[i0]!, ys[j0]!, z);
+    const f10 = field.value(xs[i1]!, ys[j0]!, z);
+    const f01 = field.value(xs[i0]!, ys[j1]!, z);
+    const f11 = field.value(xs[i1]!, ys[j1]!, z);
+    const di = 1 / (i1 - i0);
+    const dj = 1 / (j1 - j0);
+    return (i, j) => {
+      const u = (i - i0) * di;
+      const v = (j - j0) * dj;
+      return (1 - v) * ((1 - u) * f00 + u * f10) + v * ((1 - u) * f01 + u * f11);
+    };
+  };
   for (let k = 0; k < nz; k += 1) {
     const z = zs[k]!;
     bestF.fill(Infinity);
@@ -83,11 +110,12 @@ export function rasterise(anatomy: Anatomy, grid: PhantomGrid, contrast: DomainC
         const hd = 2 * Math.hypot(((bi1 - bi0) * sx) / 2, ((bj1 - bj0) * sy) / 2);
         const fc = p.value((xs[bi0]! + xs[bi1]!) / 2, (ys[bj0]! + ys[bj1]!) / 2, z);
         if (fc - hd > BODY_BLEND) return;
-        const uniform = fc + hd < -(anatomy.fatThickness + BODY_BLEND) ? fc + hd : NaN;
+        const uniform = fc + hd < -(anatomy.fatThickness + 1) ? fc + hd : NaN;
+        const field = Number.isNaN(uniform) ? sampler(p, bi0, bi1, bj0, bj1, z, fine) : null;
         for (let j = bj0; j <= bj1; j += 1) {
           const row = j * nx;
           for (let i = bi0; i <= bi1; i += 1) {
-            const v = Number.isNaN(uniform) ? p.value(xs[i]!, ys[j]!, z) : uniform;
+            const v = field === null ? uniform : field(i, j);
             bodyF[row + i] = smoothMin(bodyF[row + i]!, v, BODY_BLEND);
           }
         }
@@ -119,10 +147,10 @@ export function rasterise(anatomy: Anatomy, grid: PhantomGrid, contrast: DomainC
           for (let j = bj0; j <= bj1; j += 1) for (let i = bi0; i <= bi1; i += 1) visit(j * nx + i, fc + hd);
           return;
         }
+        const field = sampler(bone, bi0, bi1, bj0, bj1, z, fine);
         for (let j = bj0; j <= bj1; j += 1) {
-          const y = ys[j]!;
           for (let i = bi0; i <= bi1; i += 1) {
-            const f = bone.value(xs[i]!, y, z);
+            const f = field(i, j);
             if (f <= gap) visit(j * nx + i, f);
           }
         }
@@ -168,7 +196,7 @@ export function rasterise(anatomy: Anatomy, grid: PhantomGrid, contrast: DomainC
   return { image, label };
 }
 
-const BODY_BLEND = 6;
+const BODY_BLEND = 3;
 
 function forBlocks(
   i0: number,
@@ -250,11 +278,28 @@ function addGhosts(image: Float32Array, grid: PhantomGrid, rng: Rng): void {
   }
 }
 
-/** Magnitude of a complex signal with Gaussian noise on both channels, scaled to scanner units. */
+/** 65 536 standard normal draws (fixed seed), indexed by 16 random bits: two deviates per 32-bit draw. */
+let normalTable: Float32Array | null = null;
+function gaussianTable(): Float32Array {
+  if (normalTable === null) {
+    const rng = new Rng(0x5eed);
+    normalTable = new Float32Array(65536);
+    for (let i = 0; i < 65536; i += 1) normalTable[i] = rng.normal();
+  }
+  return normalTable;
+}
+
+/**
+ * Magnitude of a complex signal with Gaussian noise on both channels (Rician), scaled to scanner
+ * units. The deviates come from a table of 65 536 normal draws, two per 32-bit random number, which
+ * keeps noise generation at a few ns per voxel.
+ */
 function addRicianNoise(image: Float32Array, sigma: number, scale: number, rng: Rng): void {
+  const table = gaussianTable();
   for (let p = 0; p < image.length; p += 1) {
-    const re = image[p]! + sigma * rng.normal();
-    const im = sigma * rng.normal();
+    const bits = rng.nextUint32();
+    const re = image[p]! + sigma * table[bits >>> 16]!;
+    const im = sigma * table[bits & 0xffff]!;
     image[p] = scale * Math.sqrt(re * re + im * im);
   }
 }

@@ -43,6 +43,14 @@ function freeze(boxes: Map<number, GrowingBox>): Map<number, Box3> {
   return out;
 }
 
+/** 32-bit views of two byte arrays (whole words only), or null when the data are not aligned bytes. */
+function byteWords(a: ArrayLike<number>, b: ArrayLike<number>): [Uint32Array, Uint32Array] | null {
+  const aligned = (v: ArrayLike<number>): v is Uint8Array | Int8Array => (v instanceof Uint8Array || v instanceof Int8Array) && v.byteOffset % 4 === 0;
+  if (!aligned(a) || !aligned(b)) return null;
+  const n = Math.floor(Math.min(a.length, b.length) / 4);
+  return [new Uint32Array(a.buffer, a.byteOffset, n), new Uint32Array(b.buffer, b.byteOffset, n)];
+}
+
 /**
  * Scans both images once. Runs of equal (reference, prediction) pairs along x are counted as a whole,
  * so the cost per voxel is two reads and a comparison whatever the labels' values or dtype.
@@ -66,16 +74,26 @@ export function labelCensus(reference: ArrayLike<number>, prediction: ArrayLike<
     if (r !== 0) grow(refBoxes, r, x0, x1, y, z);
     if (p !== 0) grow(predBoxes, p, x0, x1, y, z);
   };
+  // Background runs dominate label images: for byte data, skip them four voxels at a time.
+  const words = byteWords(reference, prediction);
   let offset = 0;
   for (let z = 0; z < nz; z++) {
     for (let y = 0; y < ny; y++, offset += nx) {
       if (nx === 0) continue;
-      let r = reference[offset] as number;
-      let p = prediction[offset] as number;
+      let r = reference[offset]!;
+      let p = prediction[offset]!;
       let start = 0;
       for (let x = 1; x < nx; x++) {
-        const rr = reference[offset + x] as number;
-        const pp = prediction[offset + x] as number;
+        if (words !== null && r === 0 && p === 0 && ((offset + x) & 3) === 0) {
+          const [rw, pw] = words;
+          let w = (offset + x) >> 2;
+          const last = (offset + nx) >> 2;
+          while (w < last && rw[w] === 0 && pw[w] === 0) w++;
+          x = (w << 2) - offset;
+          if (x >= nx) break;
+        }
+        const rr = reference[offset + x]!;
+        const pp = prediction[offset + x]!;
         if (rr !== r || pp !== p) {
           flush(r, p, start, x - 1, y, z);
           r = rr;

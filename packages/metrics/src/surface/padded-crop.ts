@@ -13,14 +13,15 @@ export interface PaddedMask {
 }
 
 /**
- * Cuts the mask `member(value)` of `data` inside `box` into a zero-padded grid.
+ * Cuts the mask of the structure made of `members` (label values) of `data` inside `box` into a
+ * zero-padded grid.
  *
  * @param data - Label values of the whole image.
  * @param shape - Shape of the whole image.
  * @param box - Half-open box holding every voxel of the structure.
- * @param member - Which values belong to the structure.
+ * @param members - Label values belonging to the structure.
  */
-export function paddedCrop(data: ArrayLike<number>, shape: Vec3, box: Box3, member: (value: number) => boolean): PaddedMask {
+export function paddedCrop(data: ArrayLike<number>, shape: Vec3, box: Box3, members: readonly number[]): PaddedMask {
   const [nx, ny] = shape;
   const bx = box.hi[0] - box.lo[0];
   const by = box.hi[1] - box.lo[1];
@@ -28,12 +29,18 @@ export function paddedCrop(data: ArrayLike<number>, shape: Vec3, box: Box3, memb
   const px = bx + 2;
   const py = by + 2;
   const out = new Uint8Array(px * py * (bz + 2));
+  const single = members.length === 1;
+  const label = members[0];
+  const member = new Set(members);
   for (let z = 0; z < bz; z++) {
     for (let y = 0; y < by; y++) {
       let src = box.lo[0] + nx * (box.lo[1] + y + ny * (box.lo[2] + z));
       let dst = 1 + px * (y + 1 + py * (z + 1));
-      for (let x = 0; x < bx; x++, src++, dst++) {
-        if (member(data[src]!)) out[dst] = 1;
+      if (single) {
+        // The common case, kept free of a call per voxel.
+        for (let x = 0; x < bx; x++, src++, dst++) if (data[src] === label) out[dst] = 1;
+      } else {
+        for (let x = 0; x < bx; x++, src++, dst++) if (member.has(data[src]!)) out[dst] = 1;
       }
     }
   }
