@@ -5,7 +5,9 @@ import {
   DataArgumentError,
   PHANTOM_DOMAINS,
   Rng,
+  PAPER_COHORT_SIZES,
   SMALL_PHANTOM_SHAPE,
+  generateCohort,
   generatePhantom,
   phantomGrid,
   type Phantom,
@@ -223,6 +225,16 @@ describe('generatePhantom', () => {
     };
     expect(bright(6)).toBeGreaterThan(150);
     expect(bright(17)).toBeLessThan(10);
+  });
+
+  it('generateCohort yields case i of generatePhantom lazily, the paper\'s cohort size by default', () => {
+    const cohort = generateCohort('shoulder', { seed: 11, landmarksPerBone: 16 });
+    const first = cohort.next().value as Phantom;
+    expect(first.caseId).toBe('shoulder_001');
+    expect(Buffer.from(first.image.data.buffer).equals(Buffer.from(phantom('shoulder', 0).image.data.buffer))).toBe(true);
+    expect([...generateCohort('knee', { seed: 1, count: 2, size: { shape: [16, 16, 8] } })].map((p) => p.caseId)).toEqual(['knee_001', 'knee_002']);
+    expect(() => generateCohort('knee', { seed: 1, count: 0 }).next()).toThrow(DataArgumentError);
+    expect(PAPER_COHORT_SIZES).toEqual({ ankle: 20, knee: 17, shoulder: 15 });
   });
 
   it('rejects bad arguments with DataArgumentError', () => {

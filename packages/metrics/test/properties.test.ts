@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { evaluateSegmentation } from '@pedseg/metrics';
+import { directedSurfaceDistances, evaluateSegmentation, labelCensus } from '@pedseg/metrics';
 import type { StructureMetrics } from '@pedseg/metrics';
 import { close, dyadicSpacing, embed, image, maskPair } from './helpers/masks.js';
 import type { V3 } from './helpers/masks.js';
@@ -110,6 +110,24 @@ describe('metric properties', () => {
         }
       }),
       { numRuns: 150 },
+    );
+  });
+});
+
+describe('split evaluation', () => {
+  it('one direction computed apart (as on another thread) and passed back gives the same scores', () => {
+    fc.assert(
+      fc.property(maskPair, dyadicSpacing, conventions, ([shape, a, b], spacing, surface) => {
+        const r = image(a, shape, spacing);
+        const p = image(b, shape, spacing);
+        const whole = evaluateSegmentation(r, p, { surface });
+        const census = labelCensus(r.data, p.data, shape);
+        const other = directedSurfaceDistances(r, p, 'predictionToReference', { surface, census });
+        const own = directedSurfaceDistances(r, p, 'referenceToPrediction', { surface });
+        const split = evaluateSegmentation(r, p, { surface, census, precomputed: { predictionToReference: other, referenceToPrediction: own } });
+        expect(split).toEqual(whole);
+      }),
+      { numRuns: 40 },
     );
   });
 });

@@ -45,3 +45,4 @@ export {
 export { PcaShapeModel, type PcaFitOptions, type PcaShapeModelJSON } from './ssm/pca.js';
 export { SeparableConv3D, type SeparableConv3DArgs } from './layers/separable_conv3d.js';
 export { buildShapeRegressionNetwork, type ShapeRegressionOptions } from './regularization/shape_regression.js';
+export { predictVolume, type PredictVolumeOptions, type ProbabilityVolume } from './inference/predict_volume.js';

@@ -46,14 +46,16 @@ function byteScan(features: Uint8Array, shape: Vec3, ball: ResolvedBall): Uint8A
   const cap = Math.floor(ball.threshold) + 1;
   const n = nx * ny * nz;
   const a = new Uint8Array(n);
+  // Integer sentinels (not ±Infinity) keep the scans in small-integer arithmetic.
+  const far = 2 * nx + ex + 2;
   for (let row = 0; row < n; row += nx) {
-    let last = -Infinity;
+    let last = -far;
     for (let x = 0; x < nx; x++) {
       if (features[row + x] !== 0) last = x;
       const d = x - last;
       a[row + x] = d <= ex ? d * d : cap;
     }
-    let next = Infinity;
+    let next = far;
     for (let x = nx - 1; x >= 0; x--) {
       if (features[row + x] !== 0) next = x;
       const d = next - x;
@@ -103,14 +105,15 @@ function truncatedScan(features: Uint8Array, shape: Vec3, ball: ResolvedBall): F
   // Pass x: distance in voxels to the nearest feature of the row, kept only within the extent.
   const squaresX = new Float32Array(ex + 1);
   for (let d = 0; d <= ex; d++) squaresX[d] = d * d * sx * sx;
+  const far = 2 * nx + ex + 2;
   for (let row = 0; row < n; row += nx) {
-    let last = -Infinity;
+    let last = -far;
     for (let x = 0; x < nx; x++) {
       if (features[row + x] !== 0) last = x;
       const d = x - last;
       a[row + x] = d <= ex ? squaresX[d]! : Infinity;
     }
-    let next = Infinity;
+    let next = far;
     for (let x = nx - 1; x >= 0; x--) {
       if (features[row + x] !== 0) next = x;
       const d = next - x;

@@ -13,6 +13,7 @@ import {
   removeSmallComponents,
   stackProbabilitySlices,
 } from '@pedseg/postprocess';
+import { runComponents } from '../src/runs.js';
 import { differences, labelVolume, samePartition } from './helpers.js';
 
 // Made by test/fixtures/make_fixtures.py (scipy.ndimage); data are a[x,y,z].ravel(order='F').
@@ -50,6 +51,12 @@ describe('agreement with scipy.ndimage (voxel-exact)', () => {
     const cc = connectedComponents3D(c.mask, c.shape, c.connectivity);
     expect(cc.count).toBe(c.count);
     expect(samePartition(cc.labels, c.labels)).toBe(true);
+    // The run-based labelling behind the component filters, on the same references.
+    const runs = runComponents(c.mask, c.shape, c.connectivity, 'foreground');
+    const expanded = new Int32Array(c.mask.length);
+    for (let r = 0; r < runs.runs; r++) expanded.fill(runs.runComponent[r]!, runs.runStart[r]!, runs.runStart[r]! + runs.runLength[r]!);
+    expect(runs.count).toBe(c.count);
+    expect(samePartition(expanded, c.labels)).toBe(true);
   });
 
   it.each(fixtures.largest.map((c, i) => [i, c] as const))('largest component per label #%i', (_i, c) => {

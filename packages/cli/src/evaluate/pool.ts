@@ -1,26 +1,11 @@
-import { existsSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
-import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import type { EvaluationJson } from '@pedseg/metrics';
 import type { CohortCase } from './cohort-files.js';
 import { evaluatePair } from './evaluate-pair.js';
 import type { PairOptions } from './evaluate-pair.js';
 import type { PairOutcome, PairTask } from './worker-protocol.js';
-
-/**
- * The built worker next to the built CLI (tsup emits `dist/evaluate/worker.js` beside `dist/main.js`
- * and `dist/index.js`). Run from sources (tests, tsx) there is no such file and cases are scored on
- * the main thread instead.
- */
-function builtWorkerPath(): string | null {
-  try {
-    const path = fileURLToPath(new URL('./evaluate/worker.js', import.meta.url));
-    return existsSync(path) ? path : null;
-  } catch {
-    return null;
-  }
-}
+import { builtWorkerPath } from './worker-path.js';
 
 async function inProcess(cases: readonly CohortCase[], options: PairOptions): Promise<EvaluationJson[]> {
   const out: EvaluationJson[] = [];
@@ -51,7 +36,7 @@ export async function evaluateCases(cases: readonly CohortCase[], options: PairO
       const feed = (worker: Worker): void => {
         if (next >= cases.length) return;
         const c = cases[next]!;
-        const task: PairTask = { index: next++, reference: c.reference, prediction: c.prediction, options };
+        const task: PairTask = { kind: 'pair', index: next++, reference: c.reference, prediction: c.prediction, options };
         worker.postMessage(task);
       };
       for (let w = 0; w < threads; w++) {

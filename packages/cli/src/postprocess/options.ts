@@ -35,7 +35,7 @@ Cleans a 3D label map (0 = background). Steps run in this order, each only when 
   --fill-holes             fill enclosed holes of each label (holes touching the border stay open)
 Other options:
   --radius-unit voxel|mm   unit of --closing-radius (default voxel; mm follows the spacing)
-  --connectivity 6|18|26   connectivity of the components (default 26)
+  --connectivity 6|18|26   connectivity of the components (default 26); holes are 6-connected
   --help                   this text
 The output keeps the input's affine and datatype; it is written atomically (.gz compresses).`;
 

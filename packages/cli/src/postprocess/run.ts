@@ -26,6 +26,18 @@ export interface PostprocessSummary {
   readonly seconds: number;
 }
 
+/** Sorted non-zero values of a label map (already validated). */
+function labelsPresent(data: ArrayLike<number>): number[] {
+  const seen = new Set<number>();
+  let last = 0;
+  for (let i = 0; i < data.length; i++) {
+    const v = data[i]!;
+    if (v !== last && v !== 0) seen.add(v);
+    last = v;
+  }
+  return [...seen].sort((a, b) => a - b);
+}
+
 /** Applies the plan's steps in their fixed order. */
 export function applyPlan(volume: Volume, plan: PostprocessPlan): { volume: Volume; steps: string[] } {
   const steps: string[] = [];
@@ -90,7 +102,7 @@ export async function runPostprocess(plan: PostprocessPlan): Promise<Postprocess
     spacing: input.spacing,
     datatype: header.datatype,
     labelsIn,
-    labelsOut: inventoryLabels(volume).labels,
+    labelsOut: labelsPresent(volume.data),
     steps,
     changedVoxels: changed,
     seconds: (performance.now() - start) / 1000,

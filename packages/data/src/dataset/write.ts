@@ -5,7 +5,7 @@ import { createVolume, writeNifti, type Volume } from '@pedseg/volume';
 import { DataArgumentError } from '../errors.js';
 import { DOMAIN_LABELS, PAPER_COHORT_SIZES, PHANTOM_DOMAINS, type PhantomDomain } from '../phantom/domains.js';
 import type { PhantomSize } from '../phantom/geometry.js';
-import { assertPhantomDomain, generatePhantom } from '../phantom/phantom.js';
+import { assertPhantomDomain, generateCohort } from '../phantom/phantom.js';
 import { assertCaseGeometry, assertDeclaredLabels } from './dataset.js';
 
 /** A case to write. */
@@ -132,8 +132,7 @@ export async function writePhantomDatasets(root: string, options: WritePhantomOp
     const labels = Object.fromEntries(DOMAIN_LABELS[domain].map((name, v) => [v, name]));
     const size = options.size ?? 'small';
     function* cases(): Generator<CaseToWrite> {
-      for (let i = 0; i < count; i += 1) {
-        const p = generatePhantom(domain, { seed: options.seed, caseIndex: i, size, landmarksPerBone: 0 });
+      for (const p of generateCohort(domain, { seed: options.seed, count, size, landmarksPerBone: 0 })) {
         yield { id: p.caseId, image: p.image, label: p.label };
       }
     }

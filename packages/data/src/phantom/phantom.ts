@@ -3,7 +3,7 @@ import { DataArgumentError } from '../errors.js';
 import { Rng } from '../random.js';
 import { buildAnatomy } from './anatomy.js';
 import { BoneField } from './bone.js';
-import { DOMAIN_CONTRAST, DOMAIN_LABELS, PHANTOM_DOMAINS, type PhantomDomain } from './domains.js';
+import { DOMAIN_CONTRAST, DOMAIN_LABELS, PAPER_COHORT_SIZES, PHANTOM_DOMAINS, type PhantomDomain } from './domains.js';
 import { gridAffine, phantomGrid, type PhantomSize } from './geometry.js';
 import { boneLandmarks, type BoneLandmarks } from './landmarks.js';
 import { rasterise } from './rasterise.js';
@@ -106,4 +106,23 @@ export function generatePhantom(domain: PhantomDomain, options: PhantomOptions):
     labels: DOMAIN_LABELS[domain],
     landmarks,
   };
+}
+
+/** Options of {@link generateCohort}. */
+export interface CohortOptions extends Omit<PhantomOptions, 'caseIndex' | 'pathological' | 'motion' | 'age'> {
+  /** Number of cases; default the paper's cohort size of the domain (20 ankles, 17 knees, 15 shoulders). */
+  readonly count?: number;
+}
+
+/**
+ * Lazily generates a cohort: case i is `generatePhantom(domain, { ...options, caseIndex: i })`, produced
+ * only when the iteration reaches it, so a full-size cohort never has to be in memory at once.
+ *
+ * @throws {@link DataArgumentError} for a bad count (when iteration starts) or bad phantom options.
+ */
+export function* generateCohort(domain: PhantomDomain, options: CohortOptions): Generator<Phantom> {
+  assertPhantomDomain(domain);
+  const count = options.count ?? PAPER_COHORT_SIZES[domain];
+  if (!Number.isInteger(count) || count < 1) throw new DataArgumentError(`count must be a positive integer, got ${count}`);
+  for (let caseIndex = 0; caseIndex < count; caseIndex += 1) yield generatePhantom(domain, { ...options, caseIndex });
 }

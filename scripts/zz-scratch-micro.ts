@@ -1,0 +1,42 @@
+import * as tf from '@tensorflow/tfjs-core';
+import { initBackend } from '@pedseg/core';
+await initBackend({ threads: Number(process.env.T ?? 1) });
+const x = tf.randomNormal([4, 128, 128, 16]);
+const y = tf.randomNormal([4, 128, 128, 16]);
+const c = tf.randomNormal([16]);
+const c4 = tf.randomNormal([1, 1, 1, 16]);
+function time(name: string, f: () => tf.Tensor | tf.Tensor[]) {
+  for (let i = 0; i < 2; i++) tf.dispose(f());
+  const ts: number[] = [];
+  for (let i = 0; i < 7; i++) { const t = performance.now(); const r = f(); (Array.isArray(r) ? r[0]! : r).dataSync(); ts.push(performance.now() - t); tf.dispose(r); }
+  ts.sort((a, b) => a - b);
+  console.log(name.padEnd(40), ts[3]!.toFixed(2), 'ms');
+}
+time('sub same shape', () => tf.sub(x, y));
+time('sub broadcast [16]', () => tf.sub(x, c));
+time('sub broadcast [1,1,1,16]', () => tf.sub(x, c4));
+time('mul broadcast [16]', () => tf.mul(x, c));
+time('mul same', () => tf.mul(x, y));
+time('square', () => tf.square(x));
+time('relu', () => tf.relu(x));
+time('add same', () => tf.add(x, y));
+time('mean axes 012', () => tf.mean(x, [0, 1, 2]));
+time('sum axes 012', () => tf.sum(x, [0, 1, 2]));
+time('moments', () => { const m = tf.moments(x, [0, 1, 2]); return [m.mean, m.variance]; });
+time('batchNorm', () => tf.batchNorm(x, c, tf.abs(c), c, c));
+time('transpose 0312', () => tf.transpose(x, [0, 3, 1, 2]));
+const a = tf.randomNormal([16384, 32]); const b = tf.randomNormal([32, 64]);
+time('matmul 16384x32x64', () => tf.matMul(a, b));
+const d = tf.randomNormal([4, 64, 64, 64]);
+time('depthToSpace 4x64x64x64', () => tf.depthToSpace(d as tf.Tensor4D, 2));
+const xt = tf.randomNormal([4, 64, 64, 32]); const wt = tf.randomNormal([2, 2, 16, 32]);
+time('conv2dTranspose k2s2 64->128 32->16', () => tf.conv2dTranspose(xt as tf.Tensor4D, wt as tf.Tensor4D, [4, 128, 128, 16], 2, 'same'));
+const w3 = tf.randomNormal([3, 3, 16, 16]);
+time('conv2d 3x3 16->16 128', () => tf.conv2d(x as tf.Tensor4D, w3 as tf.Tensor4D, 1, 'same'));
+time('slice 4d', () => tf.slice(x, [0, 1, 1, 0], [4, 126, 126, 16]));
+time('stridedSlice 4d', () => tf.stridedSlice(x, [0, 1, 1, 0], [4, 127, 127, 16], [1, 1, 1, 1]));
+time('maxpool', () => tf.maxPool(x as tf.Tensor4D, 2, 2, 'valid'));
+time('concat', () => tf.concat([x, y], -1));
+time('splitV', () => tf.split(tf.concat([x, y], -1), [16, 16], -1));
+time('cast', () => tf.cast(x, 'float32'));
+time('clone', () => tf.clone(x));
