@@ -99,10 +99,12 @@ async function main(): Promise<void> {
     cases.push(c);
     const cli: Record<string, unknown> = {};
     let outputs: Record<string, unknown> = {};
-    for (const surface of ['voxel', 'element'] as const) {
-      const r = timeProcess(process.execPath, [cliMain, 'evaluate', '--reference', c.reference, '--prediction', c.prediction, '--labels', '1', '--surface', surface], process.env, repeats);
+    // Default: two threads (one per surface-distance direction); `--jobs 1`: everything on one thread.
+    const variants = scale === 1 ? (['voxel', 'element'] as const).flatMap((surface) => [[surface, []], [surface, ['--jobs', '1']]] as const) : ([['voxel', []]] as const);
+    for (const [surface, extra] of variants) {
+      const r = timeProcess(process.execPath, [cliMain, 'evaluate', '--reference', c.reference, '--prediction', c.prediction, '--labels', '1', '--surface', surface, ...extra], process.env, repeats);
       if ('error' in r) throw new Error(r.error);
-      cli[surface] = r.timing;
+      cli[extra.length === 0 ? surface : `${surface}, ${extra.join(' ')}`] = r.timing;
       outputs = { ...outputs, [surface]: JSON.parse(r.stdout).labels['1'] };
     }
     sizes[`x${scale}`] = { shape: c.shape, spacing: c.spacing, voxels: c.shape[0]! * c.shape[1]! * c.shape[2]!, wholeProcess: cli, inProcess: await inProcess(c.reference, c.prediction), scores: outputs };
@@ -124,9 +126,12 @@ async function main(): Promise<void> {
       surfaceDistance,
       medpy,
       speedup: {
-        surfaceDistanceOverPedsegElement: ratio(surfaceDistance, x1.wholeProcess.element!),
         surfaceDistanceOverPedsegVoxel: ratio(surfaceDistance, x1.wholeProcess.voxel!),
+        surfaceDistanceOverPedsegVoxelOneThread: ratio(surfaceDistance, x1.wholeProcess['voxel, --jobs 1']!),
+        surfaceDistanceOverPedsegElement: ratio(surfaceDistance, x1.wholeProcess.element!),
+        surfaceDistanceOverPedsegElementOneThread: ratio(surfaceDistance, x1.wholeProcess['element, --jobs 1']!),
         medpyOverPedsegVoxel: ratio(medpy, x1.wholeProcess.voxel!),
+        medpyOverPedsegVoxelOneThread: ratio(medpy, x1.wholeProcess['voxel, --jobs 1']!),
       },
       growth: {
         voxelsRatio: 2,

@@ -31,7 +31,7 @@ export const evaluateCommand: Command = {
       io.stdout(text);
       return 0;
     }
-    const result = await evaluatePairSplit(args.reference, args.prediction, args);
+    const result = await evaluatePairSplit(args.reference, args.prediction, args, args.jobs);
     io.stdout(args.format === 'json' ? `${JSON.stringify(result, null, 2)}\n` : args.format === 'csv' ? evaluationCsv(result) : evaluationTable(result));
     return 0;
   },

@@ -42,7 +42,8 @@ Options:
   --percentile P    percentile of the robust Hausdorff distance reported as hd95 (default 95)
   --format F        json (default), table or csv
   --out DIR         cohort mode: write cases.csv, cases.json and summary.json there
-  --jobs N          cohort mode: worker threads (default: available cores)
+  --jobs N          threads: cohort mode scores cases on N worker threads, one pair splits its two
+                    surface-distance directions over 2 threads unless N = 1 (default: available cores)
   -h, --help        this text
 
 Overlap scores are fractions, distances mm. With one mask empty, distances are null in JSON
@@ -114,7 +115,7 @@ export function parseEvaluateArgs(argv: readonly string[]): EvaluateArgs {
   if (single && cohort) throw new EvaluateUsageError('use either --reference/--prediction or --reference-dir/--prediction-dir, not both');
   if (single) {
     if (parsed.reference === undefined || parsed.prediction === undefined) throw new EvaluateUsageError('--reference and --prediction are both required');
-    if (base.out !== undefined || base.jobs !== undefined) throw new EvaluateUsageError('--out and --jobs apply to --reference-dir/--prediction-dir only');
+    if (base.out !== undefined) throw new EvaluateUsageError('--out applies to --reference-dir/--prediction-dir only');
     return { mode: 'single', reference: parsed.reference, prediction: parsed.prediction, ...base };
   }
   if (cohort) {

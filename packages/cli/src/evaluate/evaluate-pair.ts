@@ -58,11 +58,11 @@ function startDirectedWorker(path: string, task: DirectedTask): { worker: Worker
  * Scores one pair using two threads when it can: a worker computes the prediction → reference surface
  * distances while this thread reads the files, counts the overlaps and computes reference →
  * prediction; the EDT-bound directions then run at the same time. Falls back to {@link evaluatePair}
- * from sources (no built worker) or on a single core.
+ * from sources (no built worker), on a single core, or with `jobs` = 1.
  */
-export async function evaluatePairSplit(referencePath: string, predictionPath: string, options: PairOptions): Promise<EvaluationJson> {
+export async function evaluatePairSplit(referencePath: string, predictionPath: string, options: PairOptions, jobs?: number): Promise<EvaluationJson> {
   const path = builtWorkerPath();
-  if (path === null || availableParallelism() < 2) return evaluatePair(referencePath, predictionPath, options);
+  if (path === null || (jobs ?? availableParallelism()) < 2) return evaluatePair(referencePath, predictionPath, options);
   const helper = startDirectedWorker(path, { kind: 'directed', index: 0, reference: referencePath, prediction: predictionPath, options, direction: 'predictionToReference' });
   try {
     const [reference, prediction] = await Promise.all([loadNifti(referencePath), loadNifti(predictionPath)]);

@@ -187,11 +187,12 @@ function shoulder(subject: PhantomSubject, rng: Rng): Anatomy {
       glenoid,
       { c: [-22, -5, 0], r: [9, 8, 14], rot: [0, 0, 33] },
       { c: [-46, -20, -12], r: [32, 2.2, 38], e: [0.7, 0.7], rot: [0, 0, 33], ripple: 0.04 },
-      { c: [-37, -21, 20], r: [30, 4.5, 4], rot: [0, 0, 33] },
-      { c: [-14, -20, 25], r: [10, 5, 6] },
-      { c: [-2, -18, 30], r: [16, 8, 4] },
-      { c: [-14, 8, 14], r: [6, 8, 6] },
-      { c: [-8, 20, 20], r: [5, 13, 5], rot: [-20, 0, 0] },
+      // spine: from the posterior blade up to the acromion, which it carries over the humeral head
+      { c: [-28, -23, 21], r: [30, 4.5, 4.5], rot: [0, -15, 8] },
+      { c: [-4, -18, 30], r: [18, 8, 4.5] },
+      // coracoid: a base on the glenoid neck and an anterior hook
+      { c: [-13, 8, 13], r: [7, 10, 8] },
+      { c: [-9, 17, 18], r: [5, 11, 5], rot: [20, 0, 0] },
     ],
     { blend: 3, cortex: 1.1, carve: p ? [] : [{ c: head.c, r: [head.r[0] + 2.5, head.r[1] + 2.5, head.r[2] + 2.5] }] },
   );

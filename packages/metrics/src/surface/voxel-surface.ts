@@ -1,4 +1,4 @@
-import { squaredDistanceToFeatures } from '@pedseg/volume';
+import { squaredDistanceToFeaturesInBox } from '@pedseg/volume';
 import type { Vec3 } from '@pedseg/volume';
 import type { PaddedMask } from './padded-crop.js';
 import type { DirectedDistances } from './surface-scores.js';
@@ -41,17 +41,25 @@ export function voxelSurface(mask: PaddedMask): Uint8Array {
  * @param tolerance - Surface Dice tolerance in mm.
  */
 export function directedVoxelDistances(from: Uint8Array, to: Uint8Array, shape: Vec3, spacing: Vec3, tolerance: number): DirectedDistances {
+  const [px, py, pz] = shape;
   let count = 0;
   for (let i = 0; i < from.length; i++) count += from[i]!;
   const distances = new Float64Array(count);
-  const squared = squaredDistanceToFeatures(to, shape, spacing);
+  // The margin holds no surface voxel: transform only the inner box.
+  const squared = squaredDistanceToFeaturesInBox(to, shape, spacing, { lo: [1, 1, 1], hi: [px - 1, py - 1, pz - 1] });
   let within = 0;
   let k = 0;
-  for (let i = 0; i < from.length; i++) {
-    if (from[i] === 0) continue;
-    const q = squared[i]!;
-    distances[k++] = Math.sqrt(q);
-    if (withinTolerance(q, i, to, shape, spacing, tolerance)) within++;
+  let inner = 0;
+  for (let z = 1; z < pz - 1; z++) {
+    for (let y = 1; y < py - 1; y++) {
+      let i = 1 + px * (y + py * z);
+      for (let x = 1; x < px - 1; x++, i++, inner++) {
+        if (from[i] === 0) continue;
+        const q = squared[inner]!;
+        distances[k++] = Math.sqrt(q);
+        if (withinTolerance(q, i, to, shape, spacing, tolerance)) within++;
+      }
+    }
   }
   distances.sort();
   return { distances, withinTolerance: within };

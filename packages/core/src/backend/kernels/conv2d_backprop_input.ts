@@ -78,7 +78,7 @@ export function paddedCorrelation(
  * `Conv2DBackpropInput`.
  */
 function flippedFilterConv(runner: KernelRunner, dy: TensorInfo, filter: TensorInfo, convInfo: backend_util.Conv2DInfo): TensorInfo {
-  const flipped = runner.transpose(runner.run('Reverse', { x: filter }, { dims: [0, 1] }), [0, 1, 3, 2]);
+  const flipped = runner.flipFilter(filter, true);
   const upsampled = zeroInsert(runner, dy, convInfo.strideHeight);
   const { filterHeight: kh, filterWidth: kw, padInfo, inHeight, inWidth } = convInfo;
   const top = kh - 1 - padInfo.top;

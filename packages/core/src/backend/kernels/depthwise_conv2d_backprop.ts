@@ -32,7 +32,7 @@ export function makeDepthwiseConv2dNativeBackpropInput(backendName: string): Ker
         throw new Error(`DepthwiseConv2dNativeBackpropInput on '${backendName}' needs equal strides, got ${info.strideHeight}×${info.strideWidth}.`);
       }
       const [kh, kw, inChannels, multiplier] = filter.shape as [number, number, number, number];
-      const flipped = runner.reshape(runner.run('Reverse', { x: filter }, { dims: [0, 1] }), [kh, kw, inChannels * multiplier, 1]);
+      const flipped = runner.reshape(runner.flipFilter(filter, false), [kh, kw, inChannels * multiplier, 1]);
       const upsampled = zeroInsert(runner, dy, info.strideHeight);
       const top = info.effectiveFilterHeight - 1 - info.padInfo.top;
       const left = info.effectiveFilterWidth - 1 - info.padInfo.left;

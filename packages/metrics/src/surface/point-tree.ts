@@ -1,0 +1,151 @@
+import type { Vec3 } from '@pedseg/volume';
+
+/** Ranges of at most this many points are scanned rather than split. */
+const LEAF = 8;
+
+/**
+ * A static k-d tree over surface points given by integer grid coordinates, for exact nearest-point
+ * queries in mm. Squared distances are summed as scipy's EDT sums them, ((di·sx)² + (dj·sy)²) + (dk·sz)²
+ * with integer index differences, so distances equal scipy's to the last bit.
+ *
+ * Surfaces hold far fewer points than their bounding box holds voxels, so for thin structures a tree
+ * query per surface point costs less than an EDT over the whole box.
+ */
+export class SurfacePointTree {
+  private readonly coords: Float64Array;
+  private readonly axes: Uint8Array;
+  private readonly spacing: Vec3;
+  private readonly stack: Int32Array;
+  private readonly bounds: Float64Array;
+  /** Number of points. */
+  readonly size: number;
+
+  /**
+   * @param coords - Grid coordinates, three per point (x, y, z); reordered in place.
+   * @param spacing - Voxel spacing in mm.
+   */
+  constructor(coords: Float64Array, spacing: Vec3) {
+    this.coords = coords;
+    this.spacing = spacing;
+    this.size = coords.length / 3;
+    this.axes = new Uint8Array(this.size);
+    this.build(0, this.size);
+    // Depth is about log2(n / LEAF) + 1; the stack holds at most one pending branch per level.
+    const depth = 2 * Math.ceil(Math.log2(this.size + 2)) + 4;
+    this.stack = new Int32Array(2 * depth);
+    this.bounds = new Float64Array(depth);
+  }
+
+  private swap(i: number, j: number): void {
+    const c = this.coords;
+    for (let a = 0; a < 3; a++) {
+      const t = c[3 * i + a]!;
+      c[3 * i + a] = c[3 * j + a]!;
+      c[3 * j + a] = t;
+    }
+  }
+
+  private build(lo: number, hi: number): void {
+    if (hi - lo <= LEAF) return;
+    const c = this.coords;
+    const s = this.spacing;
+    let axis = 0;
+    let widest = -1;
+    for (let a = 0; a < 3; a++) {
+      let min = Infinity;
+      let max = -Infinity;
+      for (let i = lo; i < hi; i++) {
+        const v = c[3 * i + a]!;
+        if (v < min) min = v;
+        if (v > max) max = v;
+      }
+      const extent = (max - min) * s[a];
+      if (extent > widest) {
+        widest = extent;
+        axis = a;
+      }
+    }
+    const mid = (lo + hi) >> 1;
+    this.axes[mid] = axis;
+    // Quickselect (Hoare partition) so that the median along `axis` sits at `mid`.
+    let l = lo;
+    let r = hi - 1;
+    while (l < r) {
+      const pivot = c[3 * ((l + r) >> 1) + axis]!;
+      let i = l;
+      let j = r;
+      while (i <= j) {
+        while (c[3 * i + axis]! < pivot) i++;
+        while (c[3 * j + axis]! > pivot) j--;
+        if (i <= j) {
+          this.swap(i, j);
+          i++;
+          j--;
+        }
+      }
+      if (mid <= j) r = j;
+      else if (mid >= i) l = i;
+      else break;
+    }
+    this.build(lo, mid);
+    this.build(mid + 1, hi);
+  }
+
+  /** Squared distance (mm²) from grid point (x, y, z) to the nearest point of the tree; +Infinity when empty. */
+  nearestSquared(x: number, y: number, z: number): number {
+    const c = this.coords;
+    const axes = this.axes;
+    const stack = this.stack;
+    const bounds = this.bounds;
+    const [sx, sy, sz] = this.spacing;
+    let best = Infinity;
+    let sp = 0;
+    stack[0] = 0;
+    stack[1] = this.size;
+    bounds[0] = 0;
+    sp = 1;
+    while (sp > 0) {
+      sp--;
+      if (bounds[sp]! >= best) continue;
+      let lo = stack[2 * sp]!;
+      let hi = stack[2 * sp + 1]!;
+      while (hi - lo > LEAF) {
+        const mid = (lo + hi) >> 1;
+        const o = 3 * mid;
+        const dx = (x - c[o]!) * sx;
+        const dy = (y - c[o + 1]!) * sy;
+        const dz = (z - c[o + 2]!) * sz;
+        const d2 = dx * dx + dy * dy + dz * dz;
+        if (d2 < best) best = d2;
+        const axis = axes[mid]!;
+        const diff = axis === 0 ? dx : axis === 1 ? dy : dz;
+        const plane = diff * diff;
+        // Descend on the query's side; keep the other side with its distance bound.
+        if (diff < 0) {
+          if (plane < best) {
+            stack[2 * sp] = mid + 1;
+            stack[2 * sp + 1] = hi;
+            bounds[sp++] = plane;
+          }
+          hi = mid;
+        } else {
+          if (plane < best) {
+            stack[2 * sp] = lo;
+            stack[2 * sp + 1] = mid;
+            bounds[sp++] = plane;
+          }
+          lo = mid + 1;
+        }
+      }
+      for (let i = lo; i < hi; i++) {
+        const o = 3 * i;
+        const dx = (x - c[o]!) * sx;
+        const dy = (y - c[o + 1]!) * sy;
+        const dz = (z - c[o + 2]!) * sz;
+        const d2 = dx * dx + dy * dy + dz * dz;
+        if (d2 < best) best = d2;
+      }
+    }
+    return best;
+  }
+}
