@@ -72,7 +72,7 @@ describe('pedseg evaluate, one pair', () => {
     expect(lines[0]).toBe('label,dice,jaccard,sensitivity,specificity,precision,volumeSimilarity,ravd,mssd,hd95,assd,masd,nsd,empty,referenceVoxels,predictionVoxels');
     expect(lines[1]!.split(',')[1]).toBe(String(json.labels['1'].dice));
     expect(lines).toHaveLength(3);
-    const oneThread = JSON.parse((await run([...base, '--jobs', '1'])).out);
+    const oneThread = JSON.parse((await run([...base, '--jobs', '2'])).out);
     expect(oneThread).toEqual(json);
     const table = await run([...base, '--format', 'table']);
     expect(table.code).toBe(0);

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { connectedComponents3D } from '@pedseg/volume';
 import {
   DOMAIN_ACQUISITION,
   DOMAIN_LABELS,
@@ -121,6 +122,19 @@ describe('generatePhantom', () => {
           }
         }
         expect(touching, `${domain} case ${caseIndex}`).toBe(0);
+      }
+    }
+  });
+
+  it('makes every bone one 26-connected component (post-processing keeps the largest one)', () => {
+    const cases: Phantom[] = PHANTOM_DOMAINS.flatMap((d) => [0, 1, 2].map((i) => phantom(d, i)));
+    for (const caseIndex of [22, 24]) {
+      cases.push(generatePhantom('shoulder', { seed: 11, caseIndex, size: { shape: [96, 96, 64] }, landmarksPerBone: 0 }));
+    }
+    for (const p of cases) {
+      for (let v = 1; v < p.labels.length; v += 1) {
+        const mask = p.label.data.map((x) => (x === v ? 1 : 0));
+        expect(connectedComponents3D(mask, p.label.shape, 26).count, `${p.caseId} ${p.labels[v]}`).toBe(1);
       }
     }
   });

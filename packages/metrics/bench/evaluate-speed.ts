@@ -28,13 +28,22 @@ interface Timing {
   readonly medianSeconds: number;
   readonly minSeconds: number;
   readonly runs: number[];
+  /** CPU seconds (user + system) of the child process per run, when /usr/bin/time is there: steadier than wall time on a busy machine. */
+  readonly medianCpuSeconds?: number;
 }
 
-function summarize(runs: number[]): Timing {
-  const sorted = [...runs].sort((a, b) => a - b);
-  const median = sorted.length % 2 === 1 ? sorted[(sorted.length - 1) / 2]! : (sorted[sorted.length / 2 - 1]! + sorted[sorted.length / 2]!) / 2;
-  return { medianSeconds: round(median), minSeconds: round(sorted[0]!), runs: runs.map(round) };
+function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted.length % 2 === 1 ? sorted[(sorted.length - 1) / 2]! : (sorted[sorted.length / 2 - 1]! + sorted[sorted.length / 2]!) / 2;
 }
+
+function summarize(runs: number[], cpu: number[] = []): Timing {
+  const base = { medianSeconds: round(median(runs)), minSeconds: round(Math.min(...runs)), runs: runs.map(round) };
+  return cpu.length === runs.length && cpu.length > 0 ? { ...base, medianCpuSeconds: round(median(cpu)) } : base;
+}
+
+const TIME = '/usr/bin/time';
+const CPU_MARK = 'pedseg-bench-cpu';
 
 function round(v: number): number {
   return Math.round(v * 1000) / 1000;
@@ -42,16 +51,26 @@ function round(v: number): number {
 
 function timeProcess(command: string, args: string[], env: NodeJS.ProcessEnv, times: number): { timing: Timing; stdout: string } | { error: string } {
   const runs: number[] = [];
+  const cpu: number[] = [];
   let stdout = '';
+  // /usr/bin/time adds a fork+exec (about a millisecond) and reports the child's CPU time.
+  const wrap = existsSync(TIME);
   for (let i = 0; i < times; i++) {
     const start = process.hrtime.bigint();
-    const r = spawnSync(command, args, { env, encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
+    const r = wrap
+      ? spawnSync(TIME, ['-f', `${CPU_MARK} %U %S`, command, ...args], { env, encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 })
+      : spawnSync(command, args, { env, encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
     const seconds = Number(process.hrtime.bigint() - start) / 1e9;
     if (r.status !== 0) return { error: `${command} ${args.join(' ')} exited with ${r.status}: ${(r.stderr ?? '').slice(-500)}` };
     runs.push(seconds);
+    const mark = (r.stderr ?? '').split('\n').find((line) => line.startsWith(CPU_MARK));
+    if (mark !== undefined) {
+      const [, user, system] = mark.split(' ');
+      cpu.push(Number(user) + Number(system));
+    }
     stdout = r.stdout;
   }
-  return { timing: summarize(runs), stdout };
+  return { timing: summarize(runs, cpu), stdout };
 }
 
 async function inProcess(reference: string, prediction: string): Promise<Record<string, Timing>> {
@@ -99,8 +118,8 @@ async function main(): Promise<void> {
     cases.push(c);
     const cli: Record<string, unknown> = {};
     let outputs: Record<string, unknown> = {};
-    // Default: two threads (one per surface-distance direction); `--jobs 1`: everything on one thread.
-    const variants = scale === 1 ? (['voxel', 'element'] as const).flatMap((surface) => [[surface, []], [surface, ['--jobs', '1']]] as const) : ([['voxel', []]] as const);
+    // Default: one thread; `--jobs 2`: the two surface-distance directions on two threads.
+    const variants = scale === 1 ? (['voxel', 'element'] as const).flatMap((surface) => [[surface, []], [surface, ['--jobs', '2']]] as const) : ([['voxel', []]] as const);
     for (const [surface, extra] of variants) {
       const r = timeProcess(process.execPath, [cliMain, 'evaluate', '--reference', c.reference, '--prediction', c.prediction, '--labels', '1', '--surface', surface, ...extra], process.env, repeats);
       if ('error' in r) throw new Error(r.error);
@@ -114,9 +133,11 @@ async function main(): Promise<void> {
   const medpy = python('medpy_timing.py', 'MEDPY_PATH', base.reference, base.prediction);
   const x1 = sizes.x1 as { wholeProcess: Record<string, Timing>; inProcess: Record<string, Timing> };
   const x2 = sizes.x2 as { inProcess: Record<string, Timing> };
-  const ratio = (tool: Record<string, unknown>, ours: Timing): number | null => {
-    const t = (tool.wholeProcess as Timing | undefined)?.medianSeconds;
-    return t === undefined ? null : round(t / ours.medianSeconds);
+  const ratio = (tool: Record<string, unknown>, ours: Timing): { wall: number; cpu: number | null } | null => {
+    const theirs = tool.wholeProcess as Timing | undefined;
+    if (theirs === undefined) return null;
+    const cpu = theirs.medianCpuSeconds !== undefined && ours.medianCpuSeconds !== undefined ? round(theirs.medianCpuSeconds / ours.medianCpuSeconds) : null;
+    return { wall: round(theirs.medianSeconds / ours.medianSeconds), cpu };
   };
   process.stdout.write(
     `${JSON.stringify({
@@ -127,11 +148,10 @@ async function main(): Promise<void> {
       medpy,
       speedup: {
         surfaceDistanceOverPedsegVoxel: ratio(surfaceDistance, x1.wholeProcess.voxel!),
-        surfaceDistanceOverPedsegVoxelOneThread: ratio(surfaceDistance, x1.wholeProcess['voxel, --jobs 1']!),
+        surfaceDistanceOverPedsegVoxelTwoThreads: ratio(surfaceDistance, x1.wholeProcess['voxel, --jobs 2']!),
         surfaceDistanceOverPedsegElement: ratio(surfaceDistance, x1.wholeProcess.element!),
-        surfaceDistanceOverPedsegElementOneThread: ratio(surfaceDistance, x1.wholeProcess['element, --jobs 1']!),
+        surfaceDistanceOverPedsegElementTwoThreads: ratio(surfaceDistance, x1.wholeProcess['element, --jobs 2']!),
         medpyOverPedsegVoxel: ratio(medpy, x1.wholeProcess.voxel!),
-        medpyOverPedsegVoxelOneThread: ratio(medpy, x1.wholeProcess['voxel, --jobs 1']!),
       },
       growth: {
         voxelsRatio: 2,

@@ -8,7 +8,7 @@ import type { LabelCensus } from './overlap/label-census.js';
 import { overlapScores } from './overlap/overlap-scores.js';
 import type { OverlapScores } from './overlap/overlap-scores.js';
 import { structureSurfaceDistances } from './surface/surface-distances.js';
-import type { SurfaceDirection } from './surface/surface-distances.js';
+import type { DistanceMethod, SurfaceDirection } from './surface/surface-distances.js';
 import { emptySurfaceScores, summarizeSurfaceDistances } from './surface/surface-scores.js';
 import type { DirectedDistances, SurfaceScores } from './surface/surface-scores.js';
 import type { LabelImage, LabelSelector, SurfaceConvention } from './types.js';
@@ -27,6 +27,13 @@ export interface EvaluateOptions {
   readonly tolerance?: number;
   /** Percentile of the robust Hausdorff distance reported as `hd95`; default 95. */
   readonly percentile?: number;
+  /**
+   * How nearest-surface distances are found: `'edt'` (an exact EDT of the other surface over the
+   * structure's box), `'points'` (an exact k-d tree search of the other surface's points) or `'auto'`
+   * (default: the cheaper one). Results agree to float32 rounding of the EDT (~1e-7 relative); surface
+   * Dice decisions are identical.
+   */
+  readonly distanceMethod?: DistanceMethod;
   /** A census of this very pair ({@link labelCensus}), to skip the pass over the images when it is already known. */
   readonly census?: LabelCensus;
   /**
@@ -101,6 +108,7 @@ function unionBox(census: LabelCensus, members: readonly number[]): Box3 {
 }
 
 interface Settings {
+  readonly method: DistanceMethod;
   readonly surface: SurfaceConvention;
   readonly tolerance: number;
   readonly percentile: number;
@@ -113,6 +121,10 @@ function prepare(reference: LabelImage, prediction: LabelImage, options: Evaluat
   const surface = checkConvention(options.surface ?? 'voxel');
   const tolerance = checkTolerance(options.tolerance ?? 1);
   const percentile = checkPercentile(options.percentile ?? 95);
+  const method = options.distanceMethod ?? 'auto';
+  if (method !== 'auto' && method !== 'edt' && method !== 'points') {
+    throw new InvalidMetricOptionError(`distanceMethod: '${String(method)}' must be 'auto', 'edt' or 'points'`);
+  }
   const census = options.census ?? labelCensus(reference.data, prediction.data, reference.shape);
   if (census.voxels !== reference.data.length) {
     throw new InvalidMetricOptionError(`census: counts ${census.voxels} voxels, the images have ${reference.data.length}`);
@@ -123,7 +135,7 @@ function prepare(reference: LabelImage, prediction: LabelImage, options: Evaluat
     const present = counts.truePositives + counts.falseNegatives > 0 && counts.truePositives + counts.falsePositives > 0;
     return { key: labelKey(members), members, counts, box: present ? unionBox(census, members) : null };
   });
-  return { surface, tolerance, percentile, census, structures };
+  return { method, surface, tolerance, percentile, census, structures };
 }
 
 /**
@@ -146,7 +158,7 @@ export function directedSurfaceDistances(
   const out: Record<string, DirectedDistances> = {};
   for (const s of settings.structures) {
     if (s.box === null) continue;
-    const pair = structureSurfaceDistances(reference.data, prediction.data, reference.shape, reference.spacing, s.box, s.members, settings.surface, settings.tolerance, [direction]);
+    const pair = structureSurfaceDistances(reference.data, prediction.data, reference.shape, reference.spacing, s.box, s.members, settings.surface, settings.tolerance, [direction], settings.method);
     out[s.key] = pair[direction]!;
   }
   return out;
@@ -165,7 +177,7 @@ export function directedSurfaceDistances(
  * @throws ShapeMismatchError / SpacingMismatchError when the grids differ; InvalidMetricOptionError for bad options.
  */
 export function evaluateSegmentation(reference: LabelImage, prediction: LabelImage, options: EvaluateOptions = {}): SegmentationEvaluation {
-  const { surface, tolerance, percentile, structures } = prepare(reference, prediction, options);
+  const { method, surface, tolerance, percentile, structures } = prepare(reference, prediction, options);
   const { shape, spacing } = reference;
   const voxelVolume = spacing[0] * spacing[1] * spacing[2];
   const labels: Record<string, StructureMetrics> = {};
@@ -181,7 +193,7 @@ export function evaluateSegmentation(reference: LabelImage, prediction: LabelIma
         predictionToReference: options.precomputed?.predictionToReference?.[key],
       };
       const missing = (['referenceToPrediction', 'predictionToReference'] as const).filter((d) => given[d] === undefined);
-      const computed = missing.length > 0 ? structureSurfaceDistances(reference.data, prediction.data, shape, spacing, box, members, surface, tolerance, missing) : {};
+      const computed = missing.length > 0 ? structureSurfaceDistances(reference.data, prediction.data, shape, spacing, box, members, surface, tolerance, missing, method) : {};
       const toPrediction = given.referenceToPrediction ?? computed.referenceToPrediction!;
       const toReference = given.predictionToReference ?? computed.predictionToReference!;
       surfaceScores = summarizeSurfaceDistances(toPrediction, toReference, percentile);

@@ -24,7 +24,7 @@ export type { ConfusionCounts } from './overlap/confusion.js';
 export { overlapScores } from './overlap/overlap-scores.js';
 export type { OverlapScores } from './overlap/overlap-scores.js';
 export { structureSurfaceDistances } from './surface/surface-distances.js';
-export type { SurfaceDirection, SurfaceDistancePair } from './surface/surface-distances.js';
+export type { DistanceMethod, SurfaceDirection, SurfaceDistancePair } from './surface/surface-distances.js';
 export { summarizeSurfaceDistances } from './surface/surface-scores.js';
 export type { DirectedDistances, SurfaceScores } from './surface/surface-scores.js';
 export { surfelAreaByCode } from './surface/surfel-areas.js';

@@ -13,11 +13,11 @@ const expected = JSON.parse(readFileSync(`${base}expected.json`, 'utf8')) as Rec
 
 describe('reference fixtures (1e-6 relative)', () => {
   for (const [name, labels] of Object.entries(expected)) {
-    for (const surface of ['voxel', 'element'] as const) {
-      it(`${name}, ${surface}`, async () => {
+    for (const [surface, distanceMethod] of [['voxel', 'edt'], ['voxel', 'points'], ['element', 'edt'], ['element', 'points']] as const) {
+      it(`${name}, ${surface}, ${distanceMethod}`, async () => {
         const reference = await readNifti(`${base}${name}_ref.nii.gz`);
         const prediction = await readNifti(`${base}${name}_pred.nii.gz`);
-        const result = evaluateSegmentation(reference, prediction, { surface, tolerance: 1 });
+        const result = evaluateSegmentation(reference, prediction, { surface, tolerance: 1, distanceMethod });
         expect(Object.keys(result.labels).sort()).toEqual(Object.keys(labels).sort());
         for (const [label, conventions] of Object.entries(labels)) {
           const got = result.labels[label]! as unknown as Record<string, number>;

@@ -23,14 +23,14 @@ const fixture = JSON.parse(readFileSync(new URL('./fixtures/surface-metrics.json
 
 describe('surface metrics against numpy/scipy and surface-distance (1e-6 relative)', () => {
   for (const [name, c] of Object.entries(fixture.cases)) {
-    for (const surface of ['voxel', 'element'] as const) {
-      it(`${name}, ${surface}`, () => {
+    for (const [surface, distanceMethod] of [['voxel', 'edt'], ['voxel', 'points'], ['element', 'edt'], ['element', 'points']] as const) {
+      it(`${name}, ${surface}, ${distanceMethod}`, () => {
         const selectors = Object.keys(c.labels).map((k) => k.split('+').map(Number));
         for (const tolerance of fixture.tolerances) {
           const result = evaluateSegmentation(
             { data: Uint8Array.from(c.reference), shape: c.shape, spacing: c.spacing },
             { data: Uint8Array.from(c.prediction), shape: c.shape, spacing: c.spacing },
-            { labels: selectors, surface, tolerance },
+            { labels: selectors, surface, tolerance, distanceMethod },
           );
           for (const [key, want] of Object.entries(c.labels)) {
             const got = result.labels[key]! as StructureMetrics & Record<string, number>;

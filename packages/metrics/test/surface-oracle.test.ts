@@ -6,12 +6,13 @@ import { oracleScores } from './helpers/oracle.js';
 
 const conventions = fc.constantFrom('voxel' as const, 'element' as const);
 
-describe('surface distances agree with a brute-force O(N²) oracle', () => {
+for (const distanceMethod of ['edt', 'points'] as const)
+describe(`surface distances agree with a brute-force O(N²) oracle (${distanceMethod})`, () => {
   for (const surface of ['voxel', 'element'] as const) {
     it(`${surface} convention, random small masks and spacings`, () => {
       fc.assert(
         fc.property(maskPair, dyadicSpacing, fc.constantFrom(0.5, 1, 2), ([shape, a, b], spacing, tolerance) => {
-          const got = evaluateSegmentation(image(a, shape, spacing), image(b, shape, spacing), { labels: [1], surface, tolerance }).labels['1']!;
+          const got = evaluateSegmentation(image(a, shape, spacing), image(b, shape, spacing), { labels: [1], surface, tolerance, distanceMethod }).labels['1']!;
           const want = oracleScores(a, b, shape, spacing, surface, 95, tolerance);
           expect(close(got.mssd, want.mssd)).toBe(true);
           expect(want.hd95.some((v) => close(got.hd95, v))).toBe(true);
@@ -33,7 +34,7 @@ describe('surface distances agree with a brute-force O(N²) oracle', () => {
     const spacing = fc.oneof(fc.tuple(f32, f32, f32), fc.constant([Math.fround(0.6), Math.fround(0.8), Math.fround(0.3)] as const));
     fc.assert(
       fc.property(sparsePair, spacing, fc.constantFrom(1, 0.5, Math.fround(0.3)), conventions, ([shape, a, b], spacing, tolerance, surface) => {
-        const got = evaluateSegmentation(image(a, shape, spacing), image(b, shape, spacing), { labels: [1], surface, tolerance }).labels['1']!;
+        const got = evaluateSegmentation(image(a, shape, spacing), image(b, shape, spacing), { labels: [1], surface, tolerance, distanceMethod }).labels['1']!;
         const want = oracleScores(a, b, shape, spacing, surface, 95, tolerance);
         expect(close(got.nsd, want.nsd, 1e-12)).toBe(true);
         expect(close(got.mssd, want.mssd)).toBe(true);
@@ -45,7 +46,7 @@ describe('surface distances agree with a brute-force O(N²) oracle', () => {
   it('element convention at other percentiles', () => {
     fc.assert(
       fc.property(maskPair, fc.constantFrom(0, 10, 50, 90, 100), ([shape, a, b], percentile) => {
-        const got = evaluateSegmentation(image(a, shape), image(b, shape), { labels: [1], surface: 'element', percentile }).labels['1']!;
+        const got = evaluateSegmentation(image(a, shape), image(b, shape), { labels: [1], surface: 'element', percentile, distanceMethod }).labels['1']!;
         const want = oracleScores(a, b, shape, [1, 1, 1], 'element', percentile);
         expect(want.hd95.some((v) => close(got.hd95, v))).toBe(true);
       }),

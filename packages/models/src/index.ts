@@ -46,7 +46,9 @@ export { PcaShapeModel, type PcaFitOptions, type PcaShapeModelJSON } from './ssm
 export { SeparableConv3D, type SeparableConv3DArgs } from './layers/separable_conv3d.js';
 export { buildShapeRegressionNetwork, type ShapeRegressionOptions } from './regularization/shape_regression.js';
 export { predictVolume, type PredictVolumeOptions, type ProbabilityVolume } from './inference/predict_volume.js';
-export { loadEncoderWeights, type WeightLoadReport } from './pretrained/load_weights.js';
+export { loadEncoderWeights, type LoadEncoderWeightsOptions, type WeightLoadReport } from './pretrained/load_weights.js';
 export type { PretrainedSegmentationNetwork, PretrainedUNetOptions } from './pretrained/common.js';
 export { buildVggUNet } from './pretrained/vgg19.js';
 export { buildResUNet } from './pretrained/resnet50.js';
+export { buildDenseUNet } from './pretrained/densenet121.js';
+export { buildEfficientUNet } from './pretrained/efficientnet_b3.js';

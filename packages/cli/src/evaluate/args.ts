@@ -42,8 +42,9 @@ Options:
   --percentile P    percentile of the robust Hausdorff distance reported as hd95 (default 95)
   --format F        json (default), table or csv
   --out DIR         cohort mode: write cases.csv, cases.json and summary.json there
-  --jobs N          threads: cohort mode scores cases on N worker threads, one pair splits its two
-                    surface-distance directions over 2 threads unless N = 1 (default: available cores)
+  --jobs N          threads: a cohort is scored on N worker threads (default: available cores);
+                    one pair splits its two surface-distance directions over 2 threads when N >= 2
+                    (default 1: worth it for large structures on an idle machine)
   -h, --help        this text
 
 Overlap scores are fractions, distances mm. With one mask empty, distances are null in JSON

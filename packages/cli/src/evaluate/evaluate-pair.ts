@@ -55,14 +55,15 @@ function startDirectedWorker(path: string, task: DirectedTask): { worker: Worker
 }
 
 /**
- * Scores one pair using two threads when it can: a worker computes the prediction → reference surface
+ * Scores one pair, on two threads when `jobs` ≥ 2: a worker computes the prediction → reference surface
  * distances while this thread reads the files, counts the overlaps and computes reference →
- * prediction; the EDT-bound directions then run at the same time. Falls back to {@link evaluatePair}
- * from sources (no built worker), on a single core, or with `jobs` = 1.
+ * prediction. It pays off for large structures whose distances go through EDTs and when a core is
+ * idle; it costs a second read of both files. Otherwise, from sources (no built worker) or on a
+ * single core, it is {@link evaluatePair}.
  */
 export async function evaluatePairSplit(referencePath: string, predictionPath: string, options: PairOptions, jobs?: number): Promise<EvaluationJson> {
   const path = builtWorkerPath();
-  if (path === null || (jobs ?? availableParallelism()) < 2) return evaluatePair(referencePath, predictionPath, options);
+  if (path === null || availableParallelism() < 2 || (jobs ?? 1) < 2) return evaluatePair(referencePath, predictionPath, options);
   const helper = startDirectedWorker(path, { kind: 'directed', index: 0, reference: referencePath, prediction: predictionPath, options, direction: 'predictionToReference' });
   try {
     const [reference, prediction] = await Promise.all([loadNifti(referencePath), loadNifti(predictionPath)]);

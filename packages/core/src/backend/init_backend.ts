@@ -28,9 +28,10 @@ export interface InitBackendOptions {
    */
   backend?: string;
   /**
-   * XNNPACK threads for the wasm backend. Default: the number of logical cores, at most 8. Values above 1
-   * need shims around tfjs-wasm (see the package README); if they fail, one thread is used and a
-   * warning is given.
+   * XNNPACK threads for the wasm backend. Default: the number of logical cores, at most 8. tfjs-wasm
+   * 4.22 does not start threads under Node by itself; values above 1 temporarily patch `Blob`,
+   * `URL.createObjectURL` and `os.cpus` while the backend starts (its worker scripts go through temporary
+   * files, deleted once started). If that fails, one thread is used and a warning is given.
    */
   threads?: number;
   /** Install the broadcasting batch-norm gradient ({@link registerBatchNormGradient}); default `true`. */

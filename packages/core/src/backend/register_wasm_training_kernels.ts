@@ -2,18 +2,22 @@ import { getKernel, registerKernel, unregisterKernel, type KernelConfig, type Ke
 import { makeBatchMatMul } from './kernels/batch_mat_mul.js';
 import { makeConv2DBackpropFilter } from './kernels/conv2d_backprop_filter.js';
 import { makeConv2DBackpropInput } from './kernels/conv2d_backprop_input.js';
+import { makeConv3DBackpropFilterV2, makeConv3DBackpropInputV2 } from './kernels/conv3d_backprop.js';
 import {
   makeDepthwiseConv2dNativeBackpropFilter,
   makeDepthwiseConv2dNativeBackpropInput,
 } from './kernels/depthwise_conv2d_backprop.js';
 import { rememberOriginalKernel } from './kernels/kernel_runner.js';
+import { makeMaxPoolGrad } from './kernels/max_pool_grad.js';
 import { makeUnsortedSegmentSum } from './kernels/unsorted_segment_sum.js';
 
 /**
  * The kernels {@link registerWasmTrainingKernels} installs, and why:
  * missing from tfjs-wasm 4.22 (`Conv2DBackpropFilter`, `DepthwiseConv2dNativeBackpropFilter`,
  * `DepthwiseConv2dNativeBackpropInput`, `UnsortedSegmentSum`) or registered but an order of magnitude
- * slower than the rewrite (`Conv2DBackpropInput`, `BatchMatMul` with transpose flags).
+ * slower than the rewrite (`Conv2DBackpropInput`, `BatchMatMul` with transpose flags), or giving wrong
+ * results (`MaxPoolGrad`: the gradient lands on the wrong element in some windows;
+ * `Conv3DBackpropInputV2`: wrong values; `Conv3DBackpropFilterV2`: wrong for strides above 1).
  */
 export const WASM_TRAINING_KERNELS: readonly string[] = [
   'Conv2DBackpropFilter',
@@ -22,6 +26,9 @@ export const WASM_TRAINING_KERNELS: readonly string[] = [
   'DepthwiseConv2dNativeBackpropInput',
   'UnsortedSegmentSum',
   'BatchMatMul',
+  'MaxPoolGrad',
+  'Conv3DBackpropInputV2',
+  'Conv3DBackpropFilterV2',
 ];
 
 const factories: Record<string, (backendName: string) => KernelFunc> = {
@@ -31,6 +38,9 @@ const factories: Record<string, (backendName: string) => KernelFunc> = {
   DepthwiseConv2dNativeBackpropInput: makeDepthwiseConv2dNativeBackpropInput,
   UnsortedSegmentSum: makeUnsortedSegmentSum,
   BatchMatMul: makeBatchMatMul,
+  MaxPoolGrad: makeMaxPoolGrad,
+  Conv3DBackpropInputV2: makeConv3DBackpropInputV2,
+  Conv3DBackpropFilterV2: makeConv3DBackpropFilterV2,
 };
 
 const ours = new WeakSet<KernelFunc>();

@@ -166,6 +166,54 @@ describe('wasm training kernels match the cpu backend', () => {
     await expectParity(outputs);
   });
 
+  type Shape5 = [number, number, number, number, number];
+  const conv3dCases: Array<{ x: Shape5; filter: Shape5; stride: number; pad: 'same' | 'valid' }> = [
+    { x: [2, 5, 6, 4, 3], filter: [3, 3, 3, 3, 4], stride: 1, pad: 'same' },
+    { x: [1, 5, 4, 6, 2], filter: [3, 3, 3, 2, 3], stride: 1, pad: 'valid' },
+    { x: [1, 7, 6, 5, 2], filter: [3, 2, 3, 2, 3], stride: 2, pad: 'valid' },
+    { x: [2, 6, 5, 7, 2], filter: [3, 3, 3, 2, 2], stride: 2, pad: 'same' },
+    { x: [1, 4, 6, 4, 3], filter: [2, 2, 2, 3, 2], stride: 2, pad: 'valid' },
+  ];
+  it.each(conv3dCases)('Conv3DBackpropInputV2 and FilterV2 (native wasm kernels are wrong): x $x, filter $filter, stride $stride, pad $pad', async (c) => {
+    const outShape = tf.tidy(() => tf.conv3d(tf.zeros(c.x) as tf.Tensor5D, tf.zeros(c.filter) as tf.Tensor5D, c.stride, c.pad).shape);
+    const attrs = { strides: [c.stride, c.stride, c.stride], pad: c.pad };
+    await expectParity(() => [
+      runKernel('Conv3DBackpropFilterV2', { x: tensor(c.x, 25), dy: tensor(outShape, 27) }, { ...attrs, filterShape: c.filter }),
+      runKernel('Conv3DBackpropInputV2', { dy: tensor(outShape, 27), filter: tensor(c.filter, 26) }, { ...attrs, inputShape: c.x }),
+      ...tf.grads((x: tf.Tensor, w: tf.Tensor) => tf.sum(tf.square(tf.conv3d(x as tf.Tensor5D, w as tf.Tensor5D, c.stride, c.pad))))([
+        tensor(c.x, 25),
+        tensor(c.filter, 26),
+      ]),
+    ]);
+  });
+
+  it('native wasm pooling and resize gradients match (not overridden)', async () => {
+    await expectParity(() => [
+      tf.grad((x: tf.Tensor) => tf.sum(tf.square(tf.maxPool3d(x as tf.Tensor5D, 2, 2, 'valid'))))(tensor([2, 4, 6, 4, 3], 29)),
+      tf.grad((x: tf.Tensor) => tf.sum(tf.square(tf.avgPool3d(x as tf.Tensor5D, 2, 2, 'same'))))(tensor([1, 5, 4, 3, 2], 30)),
+      tf.grad((x: tf.Tensor) => tf.sum(tf.square(tf.avgPool(x as tf.Tensor4D, 3, 2, 'same'))))(tensor([2, 7, 5, 3], 32)),
+      // Square: tfjs' cpu ResizeBilinearGrad mixes up height and width for non-square images.
+      tf.grad((x: tf.Tensor) => tf.sum(tf.square(tf.image.resizeBilinear(x as tf.Tensor4D, [9, 9]))))(tensor([2, 4, 4, 2], 33)),
+    ]);
+  });
+
+  const maxPoolCases: Array<{ x: number[]; size: number; stride: number; pad: 'same' | 'valid' }> = [
+    { x: [2, 6, 8, 3], size: 2, stride: 2, pad: 'valid' },
+    { x: [2, 8, 8, 3], size: 2, stride: 2, pad: 'valid' },
+    { x: [1, 7, 9, 2], size: 2, stride: 2, pad: 'same' },
+    { x: [2, 7, 5, 3], size: 3, stride: 2, pad: 'same' },
+    { x: [1, 9, 6, 2], size: 3, stride: 1, pad: 'same' },
+    { x: [3, 5, 7, 1], size: 3, stride: 2, pad: 'valid' },
+  ];
+  it.each(maxPoolCases)('MaxPoolGrad (native wasm kernel misplaces gradients): x $x, size $size, stride $stride, pad $pad', async (c) => {
+    await expectParity(() => tf.grad((x: tf.Tensor) => tf.sum(tf.square(tf.maxPool(x as tf.Tensor4D, c.size, c.stride, c.pad))))(tensor(c.x, 31)));
+  });
+
+  it('MaxPoolGrad gives ties to the first element of the window, as the cpu backend does', async () => {
+    // After a ReLU whole windows are 0: exactly one element per window may receive the gradient.
+    await expectParity(() => tf.grad((x: tf.Tensor) => tf.sum(tf.maxPool(tf.relu(x) as tf.Tensor4D, 2, 2, 'valid')))(tf.sub(tensor([2, 6, 4, 3], 34), 0.8)));
+  });
+
   it('frees every intermediate tensor', async () => {
     await tf.setBackend('wasm');
     const x = tensor([2, 8, 8, 3], 23);

@@ -188,7 +188,8 @@ function shoulder(subject: PhantomSubject, rng: Rng): Anatomy {
       { c: [-22, -5, 0], r: [9, 8, 14], rot: [0, 0, 33] },
       { c: [-46, -20, -12], r: [32, 2.2, 38], e: [0.7, 0.7], rot: [0, 0, 33], ripple: 0.04 },
       // spine: from the posterior blade up to the acromion, which it carries over the humeral head
-      { c: [-28, -23, 21], r: [30, 4.5, 4.5], rot: [0, -15, 8] },
+      { c: [-28, -23, 21], r: [30, 4.5, 4.5], rot: [0, -22, 8] },
+      { c: [-44, -24, 12], r: [10, 5, 8], rot: [0, 0, 33] },
       { c: [-4, -18, 30], r: [18, 8, 4.5] },
       // coracoid: a base on the glenoid neck and an anterior hook
       { c: [-13, 8, 13], r: [7, 10, 8] },

@@ -38,6 +38,21 @@ export function cornerCodes(mask: PaddedMask): { codes: Uint8Array; shape: Vec3 
 }
 
 
+/** The 256 codes ranked by area (equal areas share a rank), and the area of each rank. */
+export function rankCodesByArea(areaByCode: Float64Array): { rankOfCode: Uint8Array; areaOfRank: Float64Array } {
+  const order = Array.from({ length: 256 }, (_, code) => code).sort((a, b) => areaByCode[a]! - areaByCode[b]!);
+  const rankOfCode = new Uint8Array(256);
+  const areaOfRank = new Float64Array(256);
+  let rank = 0;
+  for (let k = 0; k < 256; k++) {
+    const code = order[k]!;
+    if (k > 0 && areaByCode[code] !== areaByCode[order[k - 1]!]) rank++;
+    rankOfCode[code] = rank;
+    areaOfRank[rank] = areaByCode[code]!;
+  }
+  return { rankOfCode, areaOfRank };
+}
+
 const bitsView = new Uint32Array(1);
 const floatView = new Float32Array(bitsView.buffer);
 
@@ -71,20 +86,10 @@ export function directedElementDistances(
   }
   const squared = squaredDistanceToFeatures(features, shape, spacing);
   const bits = new Uint32Array(squared.buffer, squared.byteOffset, squared.length);
-  // Rank the 256 codes by area so that one number, (float32 bits of the squared distance) · 256 +
-  // area rank, sorts exactly as the pair (distance, area) does: non-negative float32 bit patterns are
-  // ordered like their values, and 40 bits are exact in a double. A native typed sort of numbers
-  // then replaces a comparator sort of pairs.
-  const order = Array.from({ length: 256 }, (_, code) => code).sort((a, b) => areaByCode[a]! - areaByCode[b]!);
-  const rankOfCode = new Uint8Array(256);
-  const areaOfRank = new Float64Array(256);
-  let rank = 0;
-  for (let k = 0; k < 256; k++) {
-    const code = order[k]!;
-    if (k > 0 && areaByCode[code] !== areaByCode[order[k - 1]!]) rank++;
-    rankOfCode[code] = rank;
-    areaOfRank[rank] = areaByCode[code]!;
-  }
+  // One number, (float32 bits of the squared distance) · 256 + area rank, sorts exactly as the pair
+  // (distance, area) does: non-negative float32 bit patterns are ordered like their values, and 40
+  // bits are exact in a double. A native typed sort of numbers then replaces a comparator sort of pairs.
+  const { rankOfCode, areaOfRank } = rankCodesByArea(areaByCode);
   const keys = new Float64Array(count);
   let k = 0;
   let withinArea = 0;

@@ -1,13 +1,32 @@
 import type { Box3, Vec3 } from '@pedseg/volume';
 import type { SurfaceConvention } from '../types.js';
-import { cornerCodes, directedElementDistances } from './element-surface.js';
+import { cornerCodes, directedElementDistances, rankCodesByArea } from './element-surface.js';
 import { paddedCrop } from './padded-crop.js';
+import {
+  directedElementPointDistances,
+  directedVoxelPointDistances,
+  elementSurfacePoints,
+  pointTree,
+  voxelSurfacePoints,
+} from './point-distances.js';
+import type { SurfacePoints } from './point-distances.js';
+import type { SurfacePointTree } from './point-tree.js';
 import { surfelAreaByCode } from './surfel-areas.js';
 import type { DirectedDistances } from './surface-scores.js';
 import { directedVoxelDistances, voxelSurface } from './voxel-surface.js';
 
 /** One of the two directions of the surface distances. */
 export type SurfaceDirection = 'referenceToPrediction' | 'predictionToReference';
+
+/**
+ * How nearest-surface distances are found; both are exact.
+ * - `edt`: one Euclidean distance transform of the other surface over the structure's box (cost ∝ box
+ *   voxels; squared distances rounded to float32, tolerance decisions redone in float64).
+ * - `points`: a k-d tree of the other surface's points, one query per surface element (cost ∝ surface
+ *   size; float64 distances identical to scipy's).
+ * - `auto` (default): the cheaper of the two by an operation-count estimate.
+ */
+export type DistanceMethod = 'auto' | 'edt' | 'points';
 
 /** Both directions of the surface distances of one structure. */
 export interface SurfaceDistancePair {
@@ -19,11 +38,22 @@ export interface SurfaceDistancePair {
 
 const BOTH: readonly SurfaceDirection[] = ['referenceToPrediction', 'predictionToReference'];
 
+// Measured costs on V8 (ns): an EDT spends ~45 per box voxel; a tree costs ~300 per point built and
+// ~1100 per query on surfaces a few voxels apart.
+const EDT_PER_VOXEL = 45;
+const TREE_PER_POINT = 300;
+const QUERY_PER_POINT = 1100;
+
+function usePoints(method: DistanceMethod, points: number, voxels: number): boolean {
+  if (method !== 'auto') return method === 'points';
+  return (TREE_PER_POINT + QUERY_PER_POINT) * points < EDT_PER_VOXEL * 2 * voxels;
+}
+
 /**
  * Surface distances of one structure present in both images, in the directions asked for (both by
  * default; one direction lets two threads share the work). Works on the union bounding box of the
  * structure in both images plus a one-voxel margin, so the cost follows the structure's size, not the
- * image's; the EDTs are exact there because every surface element lies inside.
+ * image's; distances are exact because every surface element lies inside.
  *
  * @param reference - Reference label values (whole image).
  * @param prediction - Prediction label values (whole image).
@@ -34,6 +64,7 @@ const BOTH: readonly SurfaceDirection[] = ['referenceToPrediction', 'predictionT
  * @param convention - Surface convention.
  * @param tolerance - Surface Dice tolerance in mm.
  * @param directions - Directions to compute; default both.
+ * @param method - EDT, k-d tree, or the cheaper (default).
  */
 export function structureSurfaceDistances(
   reference: ArrayLike<number>,
@@ -45,6 +76,7 @@ export function structureSurfaceDistances(
   convention: SurfaceConvention,
   tolerance: number,
   directions: readonly SurfaceDirection[] = BOTH,
+  method: DistanceMethod = 'auto',
 ): Partial<SurfaceDistancePair> {
   const ref = paddedCrop(reference, shape, box, members);
   const pred = paddedCrop(prediction, shape, box, members);
@@ -52,6 +84,14 @@ export function structureSurfaceDistances(
   if (convention === 'voxel') {
     const refSurface = voxelSurface(ref);
     const predSurface = voxelSurface(pred);
+    if (usePoints(method, count(refSurface) + count(predSurface), ref.data.length)) {
+      const points = { referenceToPrediction: voxelSurfacePoints(refSurface, ref.shape), predictionToReference: voxelSurfacePoints(predSurface, ref.shape) };
+      for (const d of directions) {
+        const [from, to] = d === 'referenceToPrediction' ? [points.referenceToPrediction, points.predictionToReference] : [points.predictionToReference, points.referenceToPrediction];
+        out[d] = directedVoxelPointDistances(from, pointTree(to, spacing), tolerance);
+      }
+      return out;
+    }
     for (const d of directions) {
       out[d] =
         d === 'referenceToPrediction'
@@ -63,6 +103,19 @@ export function structureSurfaceDistances(
   const refCodes = cornerCodes(ref);
   const predCodes = cornerCodes(pred);
   const areas = surfelAreaByCode(spacing);
+  if (usePoints(method, borders(refCodes.codes) + borders(predCodes.codes), refCodes.codes.length)) {
+    const { rankOfCode } = rankCodesByArea(areas);
+    const refPoints = elementSurfacePoints(refCodes.codes, refCodes.shape);
+    const predPoints = elementSurfacePoints(predCodes.codes, refCodes.shape);
+    const tree = (p: SurfacePoints): SurfacePointTree => pointTree(p, spacing);
+    for (const d of directions) {
+      out[d] =
+        d === 'referenceToPrediction'
+          ? directedElementPointDistances(refPoints, tree(predPoints), areas, rankOfCode, tolerance)
+          : directedElementPointDistances(predPoints, tree(refPoints), areas, rankOfCode, tolerance);
+    }
+    return out;
+  }
   for (const d of directions) {
     out[d] =
       d === 'referenceToPrediction'
@@ -70,4 +123,19 @@ export function structureSurfaceDistances(
         : directedElementDistances(predCodes.codes, refCodes.codes, refCodes.shape, spacing, areas, tolerance);
   }
   return out;
+}
+
+function count(flags: Uint8Array): number {
+  let n = 0;
+  for (let i = 0; i < flags.length; i++) n += flags[i]!;
+  return n;
+}
+
+function borders(codes: Uint8Array): number {
+  let n = 0;
+  for (let i = 0; i < codes.length; i++) {
+    const c = codes[i]!;
+    if (c !== 0 && c !== 255) n++;
+  }
+  return n;
 }

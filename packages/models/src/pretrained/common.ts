@@ -3,7 +3,7 @@ import type { SymbolicTensor } from '@tensorflow/tfjs-layers';
 import { checkInt } from '../checks.js';
 import { ModelConfigError } from '../errors.js';
 import type { BlockContext } from '../segmentation/blocks.js';
-import { buildDecoder, buildHead } from '../segmentation/decoder.js';
+import { buildDecoder, buildHead, type HeadKind } from '../segmentation/decoder.js';
 import { assembleNetwork, createInputs, type SegmentationNetwork } from '../segmentation/network.js';
 import { resolveSegmentationOptions, type ResolvedSegmentationOptions, type SegmentationNetworkOptions } from '../segmentation/options.js';
 import { loadEncoderWeights, type WeightLoadReport } from './load_weights.js';
@@ -54,7 +54,13 @@ export function scaled(width: number, divisor: number): number {
  */
 export async function buildPretrainedUNet(
   options: PretrainedUNetOptions,
-  spec: { name: string; depth: number; decoderWidths: number[]; encoder: (ctx: BlockContext, rgb: SymbolicTensor, divisor: number) => EncoderResult },
+  spec: {
+    name: string;
+    depth: number;
+    decoderWidths: number[];
+    encoder: (ctx: BlockContext, rgb: SymbolicTensor, divisor: number) => EncoderResult;
+    aliases?: (weightNames: readonly string[]) => Record<string, string>;
+  },
   where: string,
 ): Promise<PretrainedSegmentationNetwork> {
   if (options == null || typeof options !== 'object') throw new ModelConfigError(`${where}: options must be an object`);
@@ -73,13 +79,13 @@ export async function buildPretrainedUNet(
   const rgb = tfl.layers.concatenate({ axis: -1, name: 'gray_to_rgb' }).apply([image, image, image]) as SymbolicTensor;
   const enc = spec.encoder(ctx, rgb, divisor);
   const decoder = buildDecoder(ctx, enc.bottleneck, enc.skips, o.widths, o.attention, '');
-  const head = o.domains
+  const head: HeadKind = o.domains
     ? dsl
-      ? ({ kind: 'domains', classCounts: [...o.domains.classCounts] } as const)
-      : ({ kind: 'softmax', channels: o.outputChannels } as const)
+      ? { kind: 'domains', classCounts: [...o.domains.classCounts] }
+      : { kind: 'softmax', channels: o.outputChannels }
     : o.outputStrategy === 'multi'
-      ? ({ kind: 'softmax', channels: o.outputChannels } as const)
-      : ({ kind: 'sigmoid', channels: 1 } as const);
+      ? { kind: 'softmax', channels: o.outputChannels }
+      : { kind: 'sigmoid', channels: 1 };
   const segmentation = buildHead(ctx, decoder.output, head, 'head');
   const net = assembleNetwork(domain ? [image, domain] : [image], segmentation, [...enc.skips, enc.bottleneck, ...decoder.embeddings], decoder.attention, o);
   const warn = onWarning ?? ((m: string) => console.warn(m));
@@ -87,7 +93,7 @@ export async function buildPretrainedUNet(
   if (weights === undefined) {
     warn(`${where}: no encoder weights given; the encoder is randomly initialized (pass options.weights, a local tfjs layers-model directory of the ImageNet network)`);
   } else {
-    weightReport = await loadEncoderWeights(net.model, weights);
+    weightReport = await loadEncoderWeights(net.model, weights, { aliases: spec.aliases?.(net.model.weights.map((w) => w.originalName)) ?? {} });
   }
   return { ...net, splitOutputs: net.splitOutputs, weightReport };
 }

@@ -20,10 +20,27 @@ interface ManifestEntry {
   dtype: string;
 }
 
-/** `…/layer/weight:0` → `layer/weight` (the last two path components, without the tensor index). */
+/** Drops the tensor index suffix (`:0`). */
 function key(name: string): string {
-  const parts = name.replace(/:\d+$/, '').split('/');
-  return parts.slice(-2).join('/');
+  return name.replace(/:\d+$/, '');
+}
+
+/** The source weight named `name`, or else the only one whose name ends with `/name` (a model-name prefix). */
+function lookup<T>(source: Map<string, T>, name: string): [string, T] | null {
+  const exact = source.get(name);
+  if (exact) return [name, exact];
+  const hits = [...source.keys()].filter((k) => k.endsWith(`/${name}`));
+  return hits.length === 1 ? [hits[0] as string, source.get(hits[0] as string) as T] : null;
+}
+
+/** Options of {@link loadEncoderWeights}. */
+export interface LoadEncoderWeightsOptions {
+  /**
+   * Source names for model weights whose names differ from the source's (model weight `originalName` →
+   * source name). An aliased weight may also be reshaped when the element counts agree (e.g. a `[1, 1, C, S]`
+   * 1×1 convolution kernel into a `[C, S]` dense kernel).
+   */
+  aliases?: Record<string, string>;
 }
 
 /**
@@ -31,19 +48,21 @@ function key(name: string): string {
  * `weightsManifest`, plus its weight files), e.g. the Keras Applications ImageNet network converted with
  * `tensorflowjs_converter --input_format=keras vgg19.h5 dir/`. Nothing is downloaded.
  *
- * A model weight `layer/weight` (its `originalName`) takes the directory's weight with the same last two
- * name components (so prefixes such as `vgg19/` and the `:0` suffix are ignored). Shapes must agree,
+ * A model weight `layer/weight` (its `originalName`; Keras names such as `conv1/bn` contain slashes) takes
+ * the directory's weight of the same name, ignoring a `:0` suffix, or else the only one whose name ends
+ * with `/layer/weight` (a model-name prefix such as `vgg19/`). Shapes must agree,
  * except that a `[C]` source fills every row of a `[K, C]` target — how ImageNet batch-norm statistics seed
  * the per-domain parameters of a `DomainSpecificBatchNorm`. Only float32 weights are supported (convert
  * without quantization).
  *
  * @param model - the model to fill (built, e.g. from {@link buildVggUNet}).
  * @param dir - the directory.
+ * @param options - name aliases (see {@link LoadEncoderWeightsOptions}).
  * @returns which weights were loaded, missing and unused.
  * @throws {@link WeightLoadError} for a missing or malformed `model.json`, missing or truncated weight
  *   files, an unsupported dtype, or a matching name with an incompatible shape.
  */
-export async function loadEncoderWeights(model: LayersModel, dir: string): Promise<WeightLoadReport> {
+export async function loadEncoderWeights(model: LayersModel, dir: string, options: LoadEncoderWeightsOptions = {}): Promise<WeightLoadReport> {
   const root = resolve(dir);
   const jsonPath = join(root, 'model.json');
   let parsed: unknown;
@@ -97,16 +116,19 @@ export async function loadEncoderWeights(model: LayersModel, dir: string): Promi
   const updates: Array<[(typeof model.weights)[number], tf.Tensor]> = [];
   try {
     for (const w of model.weights) {
-      const k = key(w.originalName);
-      const src = source.get(k);
-      if (!src) {
+      const alias = options.aliases?.[w.originalName];
+      const hit = lookup(source, alias ?? key(w.originalName));
+      if (!hit) {
         missing.push(w.originalName);
         continue;
       }
+      const [k, src] = hit;
       const target = w.shape as number[];
       const s = src.entry.shape;
       let t: tf.Tensor;
       if (s.length === target.length && s.every((d, i) => d === target[i])) {
+        t = tf.tensor(src.values, target);
+      } else if (alias !== undefined && s.reduce((n, d) => n * d, 1) === target.reduce((n, d) => n * d, 1)) {
         t = tf.tensor(src.values, target);
       } else if (target.length === 2 && s.length === 1 && s[0] === target[1]) {
         t = tf.tidy(() => tf.tile(tf.tensor2d(src.values, [1, s[0] as number]), [target[0] as number, 1]));

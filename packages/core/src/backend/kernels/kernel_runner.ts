@@ -59,13 +59,18 @@ export class KernelRunner {
     return out;
   }
 
-  /** Like {@link run}, but the caller owns the result (use for the kernel's output). */
-  runKeep(kernelName: string, inputs: NamedTensorInfoMap, attrs: NamedAttrMap = {}): TensorInfo {
+  /** The implementation to call for `kernelName` (its original one if overridden). */
+  private configOf(kernelName: string): KernelConfig {
     const config = originalKernel(kernelName, this.backendName) ?? getKernel(kernelName, this.backendName);
     if (config === undefined) {
       throw new Error(`Kernel '${kernelName}' is not registered for backend '${this.backendName}'.`);
     }
-    const out = config.kernelFunc({ inputs, backend: this.backend as object, attrs });
+    return config;
+  }
+
+  /** Like {@link run}, but the caller owns the result (use for the kernel's output). */
+  runKeep(kernelName: string, inputs: NamedTensorInfoMap, attrs: NamedAttrMap = {}): TensorInfo {
+    const out = this.configOf(kernelName).kernelFunc({ inputs, backend: this.backend as object, attrs });
     if (Array.isArray(out)) throw new Error(`Kernel '${kernelName}' returned several outputs; expected one.`);
     return out;
   }

@@ -1,0 +1,40 @@
+/**
+ * `@pedseg/train` — the papers' training procedures for tfjs-layers models: a multi-network engine
+ * (one Adam per network, alternating discriminator / network steps that each update only their own
+ * variables), the papers' Adam schedules as presets, a training loop with validation, best-checkpoint
+ * selection on Dice, atomic checkpoints with exact resume and SIGINT handling, progress / JSONL / CSV
+ * callbacks, and dependency-free SVG figures (learning curves, radar plots, t-SNE, overlays).
+ *
+ * @packageDocumentation
+ */
+
+/** Name of this package. */
+export const PACKAGE_NAME = '@pedseg/train';
+
+export { TrainConfigError, NonFiniteLossError, CheckpointError, FigureInputError } from './errors.js';
+export { SeededRandom, mixSeed } from './random.js';
+export type { RandomState } from './random.js';
+export { Adam } from './engine/adam.js';
+export type { AdamOptions, AdamState } from './engine/adam.js';
+export { Trainer } from './engine/trainer.js';
+export type { AlternatingStep, LossTerms, TermValues, TrainableNetwork, TrainerOptions } from './engine/trainer.js';
+export { TRAINING_PRESETS, trainingPreset, stepsPerEpoch } from './presets.js';
+export type { PresetPaper, PresetRole, TrainingPreset, TrainingPresetId } from './presets.js';
+export { fit } from './loop/fit.js';
+export type { FitOptions, StepContext } from './loop/fit.js';
+export type { BatchEndEvent, EpochEndEvent, EpochRecord, FitResult, TrainBeginEvent, TrainingCallback } from './loop/types.js';
+export {
+  BEST_DIR,
+  LATEST_FILE,
+  latestCheckpoint,
+  loadBestWeights,
+  loadCheckpoint,
+  saveBestWeights,
+  saveCheckpoint,
+} from './loop/checkpoint.js';
+export type { TrainingState } from './loop/checkpoint.js';
+export { writeFileAtomic } from './io/atomic.js';
+export { ProgressBar } from './callbacks/progress_bar.js';
+export type { ProgressBarOptions, ProgressStream } from './callbacks/progress_bar.js';
+export { CsvLogger, JsonlLogger } from './callbacks/loggers.js';
+export type { JsonlLoggerOptions } from './callbacks/loggers.js';
