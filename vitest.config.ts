@@ -4,6 +4,8 @@ import { defineConfig } from 'vitest/config';
 // Tests run on sources: the custom condition makes `@pedseg/*` imports resolve to `src/index.ts`.
 const conditions = ['@pedseg/source', 'module', 'node', 'import', 'default'];
 const packages = readdirSync('packages').filter((name) => existsSync(`packages/${name}/test`));
+// The guides' code blocks are executed by docs/test (a project of its own).
+const extraProjects = existsSync('docs/test') ? [{ extends: true, test: { name: 'docs', root: 'docs', include: ['test/**/*.test.ts'] } }] : [];
 
 export default defineConfig({
   resolve: { conditions },
@@ -19,7 +21,7 @@ export default defineConfig({
         root: `packages/${name}`,
         include: ['test/**/*.test.ts'],
       },
-    })),
+    })).concat(extraProjects),
     coverage: {
       provider: 'v8',
       include: ['packages/*/src/**/*.ts'],
