@@ -74,21 +74,26 @@ function timeProcess(command: string, args: string[], env: NodeJS.ProcessEnv, ti
 }
 
 async function inProcess(reference: string, prediction: string): Promise<Record<string, Timing>> {
-  const read: number[] = [];
-  const voxel: number[] = [];
-  const element: number[] = [];
-  for (let i = 0; i < repeats; i++) {
-    let t = performance.now();
-    const [r, p] = await Promise.all([readNifti(reference), readNifti(prediction)]);
-    read.push((performance.now() - t) / 1000);
-    t = performance.now();
-    evaluateSegmentation(r, p, { labels: [1], surface: 'voxel' });
-    voxel.push((performance.now() - t) / 1000);
-    t = performance.now();
-    evaluateSegmentation(r, p, { labels: [1], surface: 'element' });
-    element.push((performance.now() - t) / 1000);
+  const wall: Record<string, number[]> = { readBoth: [], evaluateVoxel: [], evaluateElement: [] };
+  const cpu: Record<string, number[]> = { readBoth: [], evaluateVoxel: [], evaluateElement: [] };
+  const measure = async (name: string, record: boolean, run: () => unknown): Promise<unknown> => {
+    const t = performance.now();
+    const c = process.cpuUsage();
+    const result = await run();
+    const used = process.cpuUsage(c);
+    if (record) {
+      wall[name]!.push((performance.now() - t) / 1000);
+      cpu[name]!.push((used.user + used.system) / 1e6);
+    }
+    return result;
+  };
+  // One unrecorded round first, so that the figures are of optimised code.
+  for (let i = -1; i < repeats; i++) {
+    const [r, p] = (await measure('readBoth', i >= 0, () => Promise.all([readNifti(reference), readNifti(prediction)]))) as Awaited<ReturnType<typeof readNifti>>[];
+    await measure('evaluateVoxel', i >= 0, () => evaluateSegmentation(r!, p!, { labels: [1], surface: 'voxel' }));
+    await measure('evaluateElement', i >= 0, () => evaluateSegmentation(r!, p!, { labels: [1], surface: 'element' }));
   }
-  return { readBoth: summarize(read), evaluateVoxel: summarize(voxel), evaluateElement: summarize(element) };
+  return Object.fromEntries(Object.keys(wall).map((k) => [k, summarize(wall[k]!, cpu[k]!)]));
 }
 
 function python(script: string, envName: string, reference: string, prediction: string): Record<string, unknown> {
@@ -156,7 +161,9 @@ async function main(): Promise<void> {
       growth: {
         voxelsRatio: 2,
         evaluateVoxelRatio: round(x2.inProcess.evaluateVoxel!.medianSeconds / x1.inProcess.evaluateVoxel!.medianSeconds),
+        evaluateVoxelCpuRatio: round(x2.inProcess.evaluateVoxel!.medianCpuSeconds! / x1.inProcess.evaluateVoxel!.medianCpuSeconds!),
         evaluateElementRatio: round(x2.inProcess.evaluateElement!.medianSeconds / x1.inProcess.evaluateElement!.medianSeconds),
+        evaluateElementCpuRatio: round(x2.inProcess.evaluateElement!.medianCpuSeconds! / x1.inProcess.evaluateElement!.medianCpuSeconds!),
         readRatio: round(x2.inProcess.readBoth!.medianSeconds / x1.inProcess.readBoth!.medianSeconds),
       },
     })}\n`,

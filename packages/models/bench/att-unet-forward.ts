@@ -3,14 +3,20 @@
  * parameters) at 256×256, inference mode.
  *
  *   pnpm exec tsx --conditions=@pedseg/source packages/models/bench/att-unet-forward.ts
- *        [--backend wasm] [--threads 1] [--batch 1] [--size 256] [--repeats 5]
+ *        [--backend wasm] [--threads 1] [--batch 1] [--size 256] [--repeats 5] [--python /usr/bin/python3] [--no-torch] [--fold]
  *
- * Prints one JSON line {"backend","threads","size","batch","params","forwardMs","msPerSlice"} (medians over
- * the repeats after two warm-up passes). Compare with att_unet_torch.py in this folder, same network.
+ * Runs the tfjs network, then (unless --no-torch) the PyTorch twin att_unet_torch.py in this folder with
+ * the same threads, batch, size and repeats, and prints one JSON line
+ * {"tfjs": {...}, "torch": {...} | null, "ratio"}: each side {"backend","threads","size","batch","params",
+ * "forwardMs","msPerSlice"} (median over the repeats after two warm-up passes; tfjs also "folded"),
+ * ratio = tfjs / torch. `--fold` runs the batch-norm-folded inference copy (`foldBatchNorm`); PyTorch runs
+ * its eval-mode network either way.
  */
+import { execFileSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
 import * as tf from '@tensorflow/tfjs-core';
 import { initBackend } from '@pedseg/core';
-import { buildAttentionUNet } from '@pedseg/models';
+import { buildAttentionUNet, foldBatchNorm } from '@pedseg/models';
 
 function flag(name: string, fallback: string): string {
   const i = process.argv.indexOf(`--${name}`);
@@ -29,7 +35,9 @@ const size = Number(flag('size', '256'));
 const repeats = Math.max(3, Number(flag('repeats', '5')));
 
 const init = await initBackend({ backend, threads, onWarning: (m) => console.error(m) });
-const net = buildAttentionUNet({ inputSize: [size, size], numStructures: 3 });
+const fold = process.argv.includes('--fold');
+const built = buildAttentionUNet({ inputSize: [size, size], numStructures: 3 });
+const net = fold ? foldBatchNorm(built) : built;
 const x = tf.randomNormal([batch, size, size, 1], 0, 1, 'float32', 1);
 
 async function forward(): Promise<number> {
@@ -44,14 +52,28 @@ await forward();
 const times: number[] = [];
 for (let i = 0; i < repeats; i++) times.push(await forward());
 const forwardMs = median(times);
-console.log(
-  JSON.stringify({
-    backend: init.backend,
-    threads: init.threads ?? null,
-    size,
-    batch,
-    params: net.model.countParams(),
-    forwardMs: Math.round(forwardMs * 10) / 10,
-    msPerSlice: Math.round((forwardMs / batch) * 10) / 10,
-  }),
-);
+const tfjs = {
+  backend: init.backend,
+  folded: fold,
+  threads: init.threads ?? null,
+  size,
+  batch,
+  params: built.model.countParams(),
+  forwardMs: Math.round(forwardMs * 10) / 10,
+  msPerSlice: Math.round((forwardMs / batch) * 10) / 10,
+};
+tf.dispose([x]);
+net.model.dispose();
+
+let torch: { forwardMs: number } | null = null;
+if (!process.argv.includes('--no-torch')) {
+  const script = fileURLToPath(new URL('./att_unet_torch.py', import.meta.url));
+  const python = flag('python', '/usr/bin/python3');
+  const args = [script, '--threads', String(init.threads ?? threads), '--batch', String(batch), '--size', String(size), '--repeats', String(repeats)];
+  try {
+    torch = JSON.parse(execFileSync(python, args, { encoding: 'utf8' }).trim().split('\n').at(-1) as string) as { forwardMs: number };
+  } catch (error) {
+    console.error(`PyTorch side skipped: ${(error as Error).message.split('\n')[0]}`);
+  }
+}
+console.log(JSON.stringify({ tfjs, torch, ratio: torch ? Math.round((tfjs.forwardMs / torch.forwardMs) * 100) / 100 : null }));

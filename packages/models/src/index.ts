@@ -19,7 +19,7 @@ export {
   type SegmentationNetworkOptions,
 } from './segmentation/options.js';
 export type { SegmentationNetwork, SegmentationOutputs } from './segmentation/network.js';
-export { buildAttentionUNet, buildUNet } from './segmentation/unet.js';
+export { buildAttentionUNet, buildUNet, foldBatchNorm } from './segmentation/unet.js';
 export { DomainSpecificConv, type DomainSpecificConvArgs } from './layers/domain_specific_conv.js';
 export {
   buildMultiJointAutoEncoder,
@@ -52,3 +52,4 @@ export { buildVggUNet } from './pretrained/vgg19.js';
 export { buildResUNet } from './pretrained/resnet50.js';
 export { buildDenseUNet } from './pretrained/densenet121.js';
 export { buildEfficientUNet } from './pretrained/efficientnet_b3.js';
+export { buildInceptionUNet } from './pretrained/inception_v3.js';

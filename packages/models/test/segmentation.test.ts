@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { loadModel, saveModel } from '@pedseg/core';
-import { ModelConfigError, buildAttentionUNet, buildUNet, sharedLabelOffsets } from '@pedseg/models';
+import { ModelConfigError, buildAttentionUNet, buildUNet, foldBatchNorm, sharedLabelOffsets } from '@pedseg/models';
 import { expectClose, gradientNorms, rand, useCpu } from './helpers.js';
 
 const tiny = { inputSize: [16, 16] as [number, number], depth: 2, filters: 2 };
@@ -145,6 +145,26 @@ describe('UNet / Att-UNet output strategies', () => {
     } finally {
       await rm(dir, { recursive: true, force: true });
     }
+  });
+
+  it('foldBatchNorm: the folded inference copy gives the same outputs with fewer layers', () => {
+    const net = buildAttentionUNet({ ...tiny, domains: { strategy: 'shared', classCounts: [3, 2] } });
+    for (const w of net.model.weights) {
+      if (w.originalName.endsWith('moving_mean') || w.originalName.endsWith('/beta')) w.write(rand(w.shape as number[], 6));
+      if (w.originalName.endsWith('moving_variance') || w.originalName.endsWith('/gamma')) w.write(tf.tidy(() => tf.add(tf.abs(rand(w.shape as number[], 7)), 0.5)));
+    }
+    const folded = foldBatchNorm(net);
+    expect(folded.model.layers.length).toBeLessThan(net.model.layers.length);
+    expect(folded.model.layers.some((l) => l.getClassName() === 'BatchNormalization')).toBe(false);
+    const x = rand([2, 16, 16, 1], 8);
+    const d = tf.tensor2d([[0], [1]], [2, 1], 'int32');
+    tf.tidy(() => {
+      const a = net.fullModel.predict([x, d]) as tf.Tensor[];
+      const b = folded.fullModel.predict([x, d]) as tf.Tensor[];
+      a.forEach((t, i) => expectClose(b[i]!.dataSync(), t.dataSync(), 1e-4, 1e-3));
+    });
+    tf.dispose([x, d]);
+    expect(() => foldBatchNorm(buildUNet({ ...tiny, domains: { strategy: 'dsl', classCounts: [3, 2] } }))).toThrow(/DSL/);
   });
 
   it('rejects invalid options with ModelConfigError', () => {

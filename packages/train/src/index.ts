@@ -38,3 +38,29 @@ export { ProgressBar } from './callbacks/progress_bar.js';
 export type { ProgressBarOptions, ProgressStream } from './callbacks/progress_bar.js';
 export { CsvLogger, JsonlLogger } from './callbacks/loggers.js';
 export type { JsonlLoggerOptions } from './callbacks/loggers.js';
+export { learningCurvesSvg, historySeries } from './figures/learning_curves.js';
+export type { CurveSeries, LearningCurveOptions } from './figures/learning_curves.js';
+export { radarPlotSvg } from './figures/radar.js';
+export type { RadarOptions, RadarSeries } from './figures/radar.js';
+export { pca, tsne } from './figures/tsne.js';
+export type { TsneOptions } from './figures/tsne.js';
+export { scatterSvg } from './figures/scatter.js';
+export type { ScatterOptions } from './figures/scatter.js';
+export { encodePng, pngDataUri } from './figures/png.js';
+export { attentionOverlaySvg, contourOverlaySvg, labelContourPath } from './figures/overlays.js';
+export type { OverlayOptions, Slice2D } from './figures/overlays.js';
+export { writeFigure } from './figures/write.js';
+export { autoEncoderStep, combinedRegularizationSteps, multiTaskStep, sparSteps } from './procedures.js';
+export type {
+  AutoEncoderStepOptions,
+  CombinedRegularizationStepOptions,
+  MultiTaskForward,
+  MultiTaskStepOptions,
+  SparStepOptions,
+} from './procedures.js';
+export { resolveExperimentConfig } from './experiment/config.js';
+export type { ExperimentConfig, ExperimentProcedure, ResolvedExperimentConfig } from './experiment/config.js';
+export { runExperiment } from './experiment/run.js';
+export type { RunExperimentOptions } from './experiment/run.js';
+export { FOLD_SCORES_FILE, REPORT_METRICS, writeExperimentReport } from './experiment/report.js';
+export type { CaseScores, ExperimentReport, ReportMetric, SummaryCell } from './experiment/report.js';

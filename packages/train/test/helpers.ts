@@ -15,7 +15,7 @@ export function tempDir(tag: string): string {
   return mkdtempSync(join(tmpdir(), `pedseg-train-${tag}-`));
 }
 
-function init(seed: number): tfl.initializers.Initializer {
+function init(seed: number): ReturnType<typeof tfl.initializers.glorotUniform> {
   return tfl.initializers.glorotUniform({ seed });
 }
 

@@ -100,7 +100,7 @@ describe('Trainer', () => {
       const g = tf.tidy(() => tf.mul(tf.sin(a), 2));
       const gb = tf.tidy(() => tf.mul(tf.sin(b), 2));
       ours.applyGradients([g]);
-      theirs.applyGradients({ [b.name]: gb });
+      theirs.applyGradients([{ name: b.name, tensor: gb }]);
       tf.dispose([g, gb]);
     }
     expect(Array.from(a.dataSync())).toEqual(Array.from(b.dataSync()));

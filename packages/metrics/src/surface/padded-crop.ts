@@ -2,13 +2,14 @@ import type { Box3, Vec3 } from '@pedseg/volume';
 
 /**
  * A binary mask cut out of a label image around a box, with one layer of background voxels on every
- * side: voxel (x, y, z) of the box sits at (x + 1, y + 1, z + 1). The margin stands for "outside the
- * mask" (the box holds every foreground voxel), so neighbour look-ups need no bounds checks.
+ * side (more on the high x side, so that a row is a whole number of 32-bit words): voxel (x, y, z) of
+ * the box sits at (x + 1, y + 1, z + 1). The margin stands for "outside the mask" (the box holds every
+ * foreground voxel), so neighbour look-ups need no bounds checks.
  */
 export interface PaddedMask {
   /** 0/1 per voxel, x fastest, shape {@link PaddedMask.shape}. */
   readonly data: Uint8Array;
-  /** Box shape + 2 on every axis. */
+  /** Box shape + 2 on every axis, x rounded up to a multiple of 4. */
   readonly shape: Vec3;
 }
 
@@ -26,7 +27,7 @@ export function paddedCrop(data: ArrayLike<number>, shape: Vec3, box: Box3, memb
   const bx = box.hi[0] - box.lo[0];
   const by = box.hi[1] - box.lo[1];
   const bz = box.hi[2] - box.lo[2];
-  const px = bx + 2;
+  const px = (bx + 2 + 3) & ~3;
   const py = by + 2;
   const out = new Uint8Array(px * py * (bz + 2));
   const single = members.length === 1;

@@ -7,29 +7,31 @@ import type { DirectedDistances } from './surface-scores.js';
 export interface SurfacePoints {
   /** x, y, z grid coordinates per point. */
   readonly coords: Float64Array;
+  /** Grid index of each point. */
+  readonly indices: Uint32Array;
   /** Neighbour code per point (element convention only). */
   readonly codes?: Uint8Array;
 }
 
-/** Surface voxels (flags on a grid) as points. */
-export function voxelSurfacePoints(surface: Uint8Array, shape: Vec3): SurfacePoints {
-  let count = 0;
-  for (let i = 0; i < surface.length; i++) count += surface[i]!;
+/** Surface voxels (flags on a grid, `count` of them set) as points. */
+export function voxelSurfacePoints(surface: Uint8Array, count: number, shape: Vec3): SurfacePoints {
   const coords = new Float64Array(3 * count);
-  const [nx, ny, nz] = shape;
+  const indices = new Uint32Array(count);
+  const [nx, ny] = shape;
+  // Surfaces are sparse: skip empty 32-bit words (the grid length is a multiple of 4).
+  const words = new Uint32Array(surface.buffer, surface.byteOffset, surface.length >> 2);
   let k = 0;
-  let i = 0;
-  for (let z = 0; z < nz; z++) {
-    for (let y = 0; y < ny; y++) {
-      for (let x = 0; x < nx; x++, i++) {
-        if (surface[i] === 0) continue;
-        coords[k++] = x;
-        coords[k++] = y;
-        coords[k++] = z;
-      }
+  for (let w = 0; w < words.length; w++) {
+    if (words[w] === 0) continue;
+    for (let i = 4 * w; i < 4 * w + 4; i++) {
+      if (surface[i] === 0) continue;
+      indices[k / 3] = i;
+      coords[k++] = i % nx;
+      coords[k++] = Math.floor(i / nx) % ny;
+      coords[k++] = Math.floor(i / (nx * ny));
     }
   }
-  return { coords };
+  return { coords, indices };
 }
 
 /** Surface corners (codes other than 0 and 255 on the corner grid) as points with their codes. */
@@ -41,6 +43,7 @@ export function elementSurfacePoints(codes: Uint8Array, shape: Vec3): SurfacePoi
   }
   const coords = new Float64Array(3 * count);
   const own = new Uint8Array(count);
+  const indices = new Uint32Array(count);
   const [nx, ny, nz] = shape;
   let k = 0;
   let i = 0;
@@ -50,6 +53,7 @@ export function elementSurfacePoints(codes: Uint8Array, shape: Vec3): SurfacePoi
         const c = codes[i]!;
         if (c === 0 || c === 255) continue;
         own[k] = c;
+        indices[k] = i;
         coords[3 * k] = x;
         coords[3 * k + 1] = y;
         coords[3 * k + 2] = z;
@@ -57,7 +61,7 @@ export function elementSurfacePoints(codes: Uint8Array, shape: Vec3): SurfacePoi
       }
     }
   }
-  return { coords, codes: own };
+  return { coords, indices, codes: own };
 }
 
 /** A k-d tree over the points (on a copy: the tree reorders its coordinates). */
@@ -65,10 +69,36 @@ export function pointTree(points: SurfacePoints, spacing: Vec3): SurfacePointTre
   return new SurfacePointTree(points.coords.slice(), spacing);
 }
 
-function nearestDistances(from: SurfacePoints, to: SurfacePointTree): Float64Array {
+/**
+ * Distance from each point of `from` to the nearest point of the tree. `onOther(index)` says whether a
+ * grid index is itself a point of the other surface: those are at distance 0 without a search.
+ */
+function nearestDistances(from: SurfacePoints, to: SurfacePointTree, spacing: Vec3, onOther: (index: number) => boolean): Float64Array {
   const c = from.coords;
+  const indices = from.indices;
   const out = new Float64Array(c.length / 3);
-  for (let i = 0; i < out.length; i++) out[i] = Math.sqrt(to.nearestSquared(c[3 * i]!, c[3 * i + 1]!, c[3 * i + 2]!));
+  const [sx, sy, sz] = spacing;
+  let previous = Infinity;
+  for (let i = 0; i < out.length; i++) {
+    const x = c[3 * i]!;
+    const y = c[3 * i + 1]!;
+    const z = c[3 * i + 2]!;
+    if (onOther(indices[i]!)) {
+      previous = 0;
+      out[i] = 0;
+      continue;
+    }
+    // Triangle inequality: the previous point's nearest neighbour is at most previous + step away.
+    // Points come in scan order, so the step is usually one voxel and the bound prunes most of the tree.
+    let bound = Infinity;
+    if (i > 0) {
+      const step = Math.hypot((x - c[3 * i - 3]!) * sx, (y - c[3 * i - 2]!) * sy, (z - c[3 * i - 1]!) * sz);
+      const reach = (previous + step) * (1 + 1e-9) + 1e-9;
+      bound = reach * reach;
+    }
+    previous = Math.sqrt(to.nearestSquared(x, y, z, bound));
+    out[i] = previous;
+  }
   return out;
 }
 
@@ -76,8 +106,8 @@ function nearestDistances(from: SurfacePoints, to: SurfacePointTree): Float64Arr
  * Voxel convention through a k-d tree: exact float64 distances from every surface voxel of one mask to
  * the nearest surface voxel of the other, ascending, and how many lie within the tolerance.
  */
-export function directedVoxelPointDistances(from: SurfacePoints, to: SurfacePointTree, tolerance: number): DirectedDistances {
-  const distances = nearestDistances(from, to);
+export function directedVoxelPointDistances(from: SurfacePoints, to: SurfacePointTree, toFlags: Uint8Array, spacing: Vec3, tolerance: number): DirectedDistances {
+  const distances = nearestDistances(from, to, spacing, (i) => toFlags[i] !== 0);
   let within = 0;
   for (let i = 0; i < distances.length; i++) if (distances[i]! <= tolerance) within++;
   distances.sort();
@@ -129,11 +159,13 @@ function orderByDistanceThenRank(distances: Float64Array, ranks: Uint8Array): Ui
 export function directedElementPointDistances(
   from: SurfacePoints,
   to: SurfacePointTree,
+  toCodes: Uint8Array,
+  spacing: Vec3,
   areaByCode: Float64Array,
   rankOfCode: Uint8Array,
   tolerance: number,
 ): Required<DirectedDistances> {
-  const raw = nearestDistances(from, to);
+  const raw = nearestDistances(from, to, spacing, (i) => toCodes[i] !== 0 && toCodes[i] !== 255);
   const codes = from.codes!;
   const n = raw.length;
   const ranks = new Uint8Array(n);

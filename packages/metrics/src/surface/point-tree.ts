@@ -29,7 +29,16 @@ export class SurfacePointTree {
     this.spacing = spacing;
     this.size = coords.length / 3;
     this.axes = new Uint8Array(this.size);
-    this.build(0, this.size);
+    const lo = [Infinity, Infinity, Infinity];
+    const hi = [-Infinity, -Infinity, -Infinity];
+    for (let i = 0; i < this.size; i++) {
+      for (let a = 0; a < 3; a++) {
+        const v = coords[3 * i + a]!;
+        if (v < lo[a]!) lo[a] = v;
+        if (v > hi[a]!) hi[a] = v;
+      }
+    }
+    this.build(0, this.size, lo, hi);
     // Depth is about log2(n / LEAF) + 1; the stack holds at most one pending branch per level.
     const depth = 2 * Math.ceil(Math.log2(this.size + 2)) + 4;
     this.stack = new Int32Array(2 * depth);
@@ -45,21 +54,15 @@ export class SurfacePointTree {
     }
   }
 
-  private build(lo: number, hi: number): void {
+  /** Splits [lo, hi) at its median along the widest side (in mm) of its cell `boxLo`–`boxHi`; the children get the two halves of the cell. */
+  private build(lo: number, hi: number, boxLo: number[], boxHi: number[]): void {
     if (hi - lo <= LEAF) return;
     const c = this.coords;
     const s = this.spacing;
     let axis = 0;
     let widest = -1;
     for (let a = 0; a < 3; a++) {
-      let min = Infinity;
-      let max = -Infinity;
-      for (let i = lo; i < hi; i++) {
-        const v = c[3 * i + a]!;
-        if (v < min) min = v;
-        if (v > max) max = v;
-      }
-      const extent = (max - min) * s[a];
+      const extent = (boxHi[a]! - boxLo[a]!) * s[a];
       if (extent > widest) {
         widest = extent;
         axis = a;
@@ -87,18 +90,27 @@ export class SurfacePointTree {
       else if (mid >= i) l = i;
       else break;
     }
-    this.build(lo, mid);
-    this.build(mid + 1, hi);
+    const split = c[3 * mid + axis]!;
+    const leftHi = [...boxHi];
+    leftHi[axis] = split;
+    const rightLo = [...boxLo];
+    rightLo[axis] = split;
+    this.build(lo, mid, boxLo, leftHi);
+    this.build(mid + 1, hi, rightLo, boxHi);
   }
 
-  /** Squared distance (mm²) from grid point (x, y, z) to the nearest point of the tree; +Infinity when empty. */
-  nearestSquared(x: number, y: number, z: number): number {
+  /**
+   * Squared distance (mm²) from grid point (x, y, z) to the nearest point of the tree; +Infinity when
+   * empty. `bound`, when given, must exceed the answer (e.g. the previous query's distance plus the
+   * step between the two query points, squared and inflated): the search then prunes from the start.
+   */
+  nearestSquared(x: number, y: number, z: number, bound = Infinity): number {
     const c = this.coords;
     const axes = this.axes;
     const stack = this.stack;
     const bounds = this.bounds;
     const [sx, sy, sz] = this.spacing;
-    let best = Infinity;
+    let best = bound;
     let sp = 0;
     stack[0] = 0;
     stack[1] = this.size;
@@ -146,6 +158,7 @@ export class SurfacePointTree {
         if (d2 < best) best = d2;
       }
     }
-    return best;
+    // A bound that was not beaten means it did not hold: search again without it.
+    return best === bound && bound !== Infinity ? this.nearestSquared(x, y, z) : best;
   }
 }

@@ -84,11 +84,15 @@ export function structureSurfaceDistances(
   if (convention === 'voxel') {
     const refSurface = voxelSurface(ref);
     const predSurface = voxelSurface(pred);
-    if (usePoints(method, count(refSurface) + count(predSurface), ref.data.length)) {
-      const points = { referenceToPrediction: voxelSurfacePoints(refSurface, ref.shape), predictionToReference: voxelSurfacePoints(predSurface, ref.shape) };
+    if (usePoints(method, refSurface.count + predSurface.count, ref.data.length)) {
+      const points = {
+        referenceToPrediction: voxelSurfacePoints(refSurface.flags, refSurface.count, ref.shape),
+        predictionToReference: voxelSurfacePoints(predSurface.flags, predSurface.count, ref.shape),
+      };
       for (const d of directions) {
-        const [from, to] = d === 'referenceToPrediction' ? [points.referenceToPrediction, points.predictionToReference] : [points.predictionToReference, points.referenceToPrediction];
-        out[d] = directedVoxelPointDistances(from, pointTree(to, spacing), tolerance);
+        const forward = d === 'referenceToPrediction';
+        const [from, to] = forward ? [points.referenceToPrediction, points.predictionToReference] : [points.predictionToReference, points.referenceToPrediction];
+        out[d] = directedVoxelPointDistances(from, pointTree(to, spacing), (forward ? predSurface : refSurface).flags, spacing, tolerance);
       }
       return out;
     }
@@ -111,8 +115,8 @@ export function structureSurfaceDistances(
     for (const d of directions) {
       out[d] =
         d === 'referenceToPrediction'
-          ? directedElementPointDistances(refPoints, tree(predPoints), areas, rankOfCode, tolerance)
-          : directedElementPointDistances(predPoints, tree(refPoints), areas, rankOfCode, tolerance);
+          ? directedElementPointDistances(refPoints, tree(predPoints), predCodes.codes, spacing, areas, rankOfCode, tolerance)
+          : directedElementPointDistances(predPoints, tree(refPoints), refCodes.codes, spacing, areas, rankOfCode, tolerance);
     }
     return out;
   }
@@ -123,12 +127,6 @@ export function structureSurfaceDistances(
         : directedElementDistances(predCodes.codes, refCodes.codes, refCodes.shape, spacing, areas, tolerance);
   }
   return out;
-}
-
-function count(flags: Uint8Array): number {
-  let n = 0;
-  for (let i = 0; i < flags.length; i++) n += flags[i]!;
-  return n;
 }
 
 function borders(codes: Uint8Array): number {

@@ -23,6 +23,11 @@ export interface BlockContext {
    * their weights), so a decoder can be applied both to a code input and inside the full auto-encoder.
    */
   readonly cache?: Map<string, tfl.layers.Layer>;
+  /**
+   * Inference graph with batch norm folded: each conv–BN–ReLU becomes one convolution with bias and a
+   * fused ReLU (weights filled by `foldBatchNorm`).
+   */
+  readonly foldBatchNorm?: boolean;
 }
 
 /** @internal The cached layer called `name`, created by `make` on first use. */
@@ -50,6 +55,10 @@ export function convBnRelu(
       () => new MultiDomainConvBlock({ name, numDomains: ctx.numDomains, filters, kernelSize, strides, epsilon: ctx.epsilon, momentum: ctx.momentum }),
     );
     return block.apply([x, ctx.domain]) as SymbolicTensor;
+  }
+  if (ctx.foldBatchNorm) {
+    const args = { filters, kernelSize, strides, padding: 'same' as const, useBias: true, activation: 'relu' as const, name: `${name}_conv` };
+    return layer(ctx, args.name, () => (ctx.dims === 2 ? tfl.layers.conv2d(args) : tfl.layers.conv3d(args))).apply(x) as SymbolicTensor;
   }
   const convArgs = { filters, kernelSize, strides, padding: 'same' as const, useBias: false, name: `${name}_conv` };
   const conv = layer(ctx, convArgs.name, () => (ctx.dims === 2 ? tfl.layers.conv2d(convArgs) : tfl.layers.conv3d(convArgs)));

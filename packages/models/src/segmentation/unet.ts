@@ -1,4 +1,6 @@
+import * as tf from '@tensorflow/tfjs-core';
 import type { SymbolicTensor } from '@tensorflow/tfjs-layers';
+import { ModelConfigError } from '../errors.js';
 import { doubleConv, maxPool, type BlockContext } from './blocks.js';
 import { buildDecoder, buildHead, type HeadKind } from './decoder.js';
 import { assembleNetwork, concatMembers, createInputs, type SegmentationNetwork } from './network.js';
@@ -35,7 +37,7 @@ function headOf(o: ResolvedSegmentationOptions): HeadKind {
   return { kind: 'sigmoid', channels: 1 };
 }
 
-function build(o: ResolvedSegmentationOptions): SegmentationNetwork {
+function build(o: ResolvedSegmentationOptions, fold = false): SegmentationNetwork {
   const { image, domain } = createInputs([...o.inputSize, o.inputChannels], o.domains != null);
   const dsl = o.domains?.strategy === 'dsl';
   const ctx: BlockContext = {
@@ -44,6 +46,7 @@ function build(o: ResolvedSegmentationOptions): SegmentationNetwork {
     epsilon: o.epsilon,
     momentum: o.momentum,
     dims: 2,
+    foldBatchNorm: fold,
   };
   const head = headOf(o);
   const inputs = domain ? [image, domain] : [image];
@@ -82,7 +85,7 @@ function build(o: ResolvedSegmentationOptions): SegmentationNetwork {
  * @throws {@link ModelConfigError} for invalid options.
  */
 export function buildUNet(options: SegmentationNetworkOptions): SegmentationNetwork {
-  return build(resolveSegmentationOptions(options, { attention: false, name: 'unet' }, 'buildUNet'));
+  return remember(build(resolveSegmentationOptions(options, { attention: false, name: 'unet' }, 'buildUNet')));
 }
 
 /**
@@ -96,5 +99,49 @@ export function buildUNet(options: SegmentationNetworkOptions): SegmentationNetw
  * @throws {@link ModelConfigError} for invalid options.
  */
 export function buildAttentionUNet(options: SegmentationNetworkOptions): SegmentationNetwork {
-  return build(resolveSegmentationOptions(options, { attention: true, name: 'att_unet' }, 'buildAttentionUNet'));
+  return remember(build(resolveSegmentationOptions(options, { attention: true, name: 'att_unet' }, 'buildAttentionUNet')));
+}
+
+/** Networks built by {@link buildUNet} / {@link buildAttentionUNet}, which {@link foldBatchNorm} can rebuild. */
+const built = new WeakSet<SegmentationNetwork>();
+function remember(net: SegmentationNetwork): SegmentationNetwork {
+  built.add(net);
+  return net;
+}
+
+/**
+ * An inference copy of a {@link buildUNet} / {@link buildAttentionUNet} network with every conv–BN–ReLU
+ * block folded into one convolution with bias and fused ReLU, using the batch norms' moving statistics:
+ * `W' = W · γ / sqrt(σ² + ε)`, `b' = β − μ · γ / sqrt(σ² + ε)` per output channel. Same inputs, outputs,
+ * embeddings and attention maps (the gates keep their own batch norms) up to float rounding, fewer kernels
+ * (faster on wasm). The copy does not share weights with the original; re-fold after training. Not for
+ * training (the batch statistics are gone).
+ *
+ * @throws {@link ModelConfigError} for a network not built by `buildUNet` / `buildAttentionUNet`, or a `dsl`
+ *   network (its normalization depends on the domain of each sample).
+ */
+export function foldBatchNorm(network: SegmentationNetwork): SegmentationNetwork {
+  if (!built.has(network)) throw new ModelConfigError('foldBatchNorm: only networks built by buildUNet / buildAttentionUNet can be folded');
+  if (network.options.domains?.strategy === 'dsl') {
+    throw new ModelConfigError('foldBatchNorm: a DSL network normalizes each sample with its own domain statistics and cannot be folded');
+  }
+  const folded = build(network.options, true);
+  const source = network.model;
+  tf.tidy(() => {
+    for (const target of folded.model.layers) {
+      if (target.weights.length === 0) continue;
+      const base = target.name.endsWith('_conv') ? target.name.slice(0, -'_conv'.length) : null;
+      const bn = base ? source.layers.find((l) => l.name === `${base}_bn`) : undefined;
+      if (!bn) {
+        target.setWeights(source.getLayer(target.name).getWeights());
+        continue;
+      }
+      const [kernel] = source.getLayer(target.name).getWeights() as [tf.Tensor];
+      const [gamma, beta, mean, variance] = bn.getWeights() as [tf.Tensor, tf.Tensor, tf.Tensor, tf.Tensor];
+      const epsilon = (bn.getConfig()['epsilon'] as number | undefined) ?? network.options.epsilon;
+      const scale = tf.div(gamma, tf.sqrt(tf.add(variance, epsilon)));
+      target.setWeights([tf.mul(kernel, scale), tf.sub(beta, tf.mul(mean, scale))]);
+    }
+  });
+  return folded;
 }

@@ -1,0 +1,239 @@
+import { mkdir } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
+import { argMax, cast, dispose, equal, logicalAnd, oneHot, reshape, sum, tensor1d, tensor4d, tidy } from '@tensorflow/tfjs-core';
+import type { Tensor } from '@tensorflow/tfjs-core';
+import type { LayersModel } from '@tensorflow/tfjs-layers';
+import { DOMAIN_LABELS, concatSliceSets, extractSlices, generateCohort, leaveOneOutSplits } from '@pedseg/data';
+import type { Phantom, SliceSet } from '@pedseg/data';
+import { evaluateSegmentation } from '@pedseg/metrics';
+import {
+  buildAttentionUNet,
+  buildConditionalDiscriminator,
+  buildShapeAutoEncoder,
+  buildUNet,
+  predictVolume,
+} from '@pedseg/models';
+import { postprocessSegmentation } from '@pedseg/postprocess';
+import { createVolume, encodeNifti } from '@pedseg/volume';
+import type { Volume } from '@pedseg/volume';
+import { Trainer } from '../engine/trainer.js';
+import type { TrainableNetwork } from '../engine/trainer.js';
+import { historySeries, learningCurvesSvg } from '../figures/learning_curves.js';
+import { writeFileAtomic } from '../io/atomic.js';
+import { loadBestWeights } from '../loop/checkpoint.js';
+import { fit } from '../loop/fit.js';
+import type { TrainingCallback } from '../loop/types.js';
+import { autoEncoderStep, combinedRegularizationSteps } from '../procedures.js';
+import { resolveExperimentConfig } from './config.js';
+import type { ExperimentConfig, ResolvedExperimentConfig } from './config.js';
+import { FOLD_SCORES_FILE, REPORT_METRICS, writeExperimentReport } from './report.js';
+import type { CaseScores, ExperimentReport, ReportMetric } from './report.js';
+
+/** Options of {@link runExperiment}. */
+export interface RunExperimentOptions {
+  /** Callbacks added to every training run (e.g. a `ProgressBar`). */
+  callbacks?: readonly TrainingCallback[];
+}
+
+function batchTensors(set: SliceSet, indices: readonly number[], classes: number): { x: Tensor; y: Tensor } {
+  const hw = set.height * set.width;
+  const xs = new Float32Array(indices.length * hw);
+  const ls = new Int32Array(indices.length * hw);
+  indices.forEach((s, i) => {
+    xs.set(set.images.subarray(s * hw, (s + 1) * hw), i * hw);
+    for (let k = 0; k < hw; k += 1) ls[i * hw + k] = set.labels[s * hw + k] as number;
+  });
+  const x = tensor4d(xs, [indices.length, set.height, set.width, 1]);
+  const y = tidy(() => reshape(cast(oneHot(tensor1d(ls, 'int32'), classes), 'float32'), [indices.length, set.height, set.width, classes]));
+  return { x, y };
+}
+
+/** Mean over structures of the 2D Dice aggregated over all validation slices (argmax prediction). */
+function validationDice(model: LayersModel, set: SliceSet, classes: number, batchSize: number): number {
+  const inter = new Float64Array(classes);
+  const total = new Float64Array(classes);
+  for (let start = 0; start < set.count; start += batchSize) {
+    const idx = Array.from({ length: Math.min(batchSize, set.count - start) }, (_, i) => start + i);
+    const { x, y } = batchTensors(set, idx, classes);
+    tidy(() => {
+      const pred = argMax(model.predict(x) as Tensor, -1);
+      const gt = argMax(y, -1);
+      for (let c = 1; c < classes; c += 1) {
+        const p = equal(pred, c);
+        const g = equal(gt, c);
+        inter[c] = (inter[c] as number) + (sum(cast(logicalAnd(p, g), 'float32')).dataSync()[0] as number);
+        total[c] = (total[c] as number) + (sum(cast(p, 'float32')).dataSync()[0] as number) + (sum(cast(g, 'float32')).dataSync()[0] as number);
+      }
+    });
+    dispose([x, y]);
+  }
+  let d = 0;
+  for (let c = 1; c < classes; c += 1) d += (total[c] as number) === 0 ? 1 : (2 * (inter[c] as number)) / (total[c] as number);
+  return d / (classes - 1);
+}
+
+/** Most probable class of every voxel of a channel-major probability stack. */
+function argmaxVolume(data: Float32Array, channels: number, size: number): Uint8Array {
+  const out = new Uint8Array(size);
+  for (let i = 0; i < size; i += 1) {
+    let best = 0;
+    let bestValue = data[i] as number;
+    for (let c = 1; c < channels; c += 1) {
+      const v = data[c * size + i] as number;
+      if (v > bestValue) {
+        bestValue = v;
+        best = c;
+      }
+    }
+    out[i] = best;
+  }
+  return out;
+}
+
+function finiteOrNull(v: number): number | null {
+  return Number.isFinite(v) ? v : null;
+}
+
+/** Trains, predicts, post-processes and evaluates one leave-one-out fold; writes `fold-<i>/`. */
+async function runFold(
+  cfg: ResolvedExperimentConfig,
+  foldIndex: number,
+  split: { train: readonly string[]; validation: readonly string[]; test: readonly string[] },
+  cases: ReadonlyMap<string, Phantom>,
+  options: RunExperimentOptions,
+): Promise<CaseScores> {
+  const dir = join(resolve(cfg.outputDir), `fold-${foldIndex}`);
+  await mkdir(dir, { recursive: true });
+  const names = DOMAIN_LABELS[cfg.data.domain];
+  const classes = names.length;
+  const { inputSize, depth, filters } = cfg.network;
+  const slices = (ids: readonly string[], emptyFraction: number): SliceSet =>
+    concatSliceSets(
+      ids.map((id) => {
+        const p = cases.get(id) as Phantom;
+        return extractSlices(p.image, p.label, { size: inputSize, emptyFraction, seed: cfg.seed, caseId: id });
+      }),
+    );
+  const train = slices(split.train, cfg.data.emptyFraction);
+  const validation = slices(split.validation, 0);
+
+  const build = cfg.network.attention ? buildAttentionUNet : buildUNet;
+  const seg = build({ inputSize, depth, filters, outputStrategy: 'multi', numStructures: classes - 1, name: 'segmentation' });
+  const networks: Record<string, TrainableNetwork> = { segmentation: { model: seg.model, optimizer: { learningRate: cfg.learningRate } } };
+  const owned: LayersModel[] = [seg.model];
+  let encoder: LayersModel | undefined;
+  if (cfg.lambda1 > 0) {
+    // Auto-encoder pre-training on the training label maps, then its encoder is used frozen.
+    const ae = buildShapeAutoEncoder({ inputSize, numChannels: classes, depth, filters });
+    owned.push(ae.autoEncoder);
+    const aeTrainer = new Trainer({ autoencoder: { model: ae.autoEncoder, optimizer: { learningRate: cfg.learningRate } } });
+    await fit({
+      trainer: aeTrainer,
+      epochs: cfg.autoEncoderEpochs,
+      stepsPerEpoch: Math.ceil(train.count / cfg.batchSize),
+      seed: cfg.seed,
+      checkpointDir: join(dir, 'autoencoder'),
+      trainStep: (ctx) => {
+        const idx = ctx.permutation(train.count).slice(ctx.batch * cfg.batchSize, (ctx.batch + 1) * cfg.batchSize);
+        const { x, y } = batchTensors(train, idx, classes);
+        const logs = autoEncoderStep(aeTrainer, 'autoencoder', { masks: y });
+        dispose([x, y]);
+        return logs;
+      },
+    });
+    aeTrainer.dispose();
+    encoder = ae.encoder;
+  }
+  if (cfg.lambda2 > 0) {
+    const D = buildConditionalDiscriminator({ inputSize, maskChannels: classes, widths: [filters, 2 * filters], name: 'discriminator' });
+    owned.push(D);
+    networks['discriminator'] = { model: D, optimizer: { learningRate: cfg.learningRate } };
+  }
+  const trainer = new Trainer(networks);
+  const checkpoints = join(dir, 'checkpoints');
+  const result = await fit({
+    trainer,
+    epochs: cfg.epochs,
+    stepsPerEpoch: Math.ceil(train.count / cfg.batchSize),
+    batchSize: cfg.batchSize,
+    seed: cfg.seed,
+    checkpointDir: checkpoints,
+    callbacks: options.callbacks ?? [],
+    extra: { fold: foldIndex, config: cfg },
+    trainStep: (ctx) => {
+      const idx = ctx.permutation(train.count).slice(ctx.batch * cfg.batchSize, (ctx.batch + 1) * cfg.batchSize);
+      const { x, y } = batchTensors(train, idx, classes);
+      const logs = combinedRegularizationSteps(trainer, {
+        network: 'segmentation',
+        ...(cfg.lambda2 > 0 ? { discriminator: 'discriminator' } : {}),
+        ...(encoder !== undefined ? { encoder } : {}),
+        image: x,
+        labels: y,
+        lambda1: cfg.lambda1,
+        lambda2: cfg.lambda2,
+      });
+      dispose([x, y]);
+      return logs;
+    },
+    validate: () => ({ dice: validationDice(seg.model, validation, classes, cfg.batchSize) }),
+  });
+  if (result.best !== null) await loadBestWeights(checkpoints, trainer);
+  await writeFileAtomic(join(dir, 'learning_curves.svg'), learningCurvesSvg(historySeries(result.history), { title: `${cfg.name} — fold ${foldIndex}` }));
+
+  const testId = split.test[0] as string;
+  const test = cases.get(testId) as Phantom;
+  const probs = await predictVolume(seg.model, test.image, { batchSize: cfg.batchSize });
+  const size = test.image.shape[0] * test.image.shape[1] * test.image.shape[2];
+  const raw: Volume<Uint8Array> = createVolume(argmaxVolume(probs.data, probs.numChannels, size), test.image.shape, { affine: test.image.affine });
+  const post = postprocessSegmentation(raw, { strategy: 'multi', bones: classes - 1, closingRadius: cfg.closingRadius });
+  await writeFileAtomic(join(dir, `${testId}_prediction.nii.gz`), encodeNifti(post, { gzip: true, datatype: 'uint8' }));
+  const labels = Array.from({ length: classes - 1 }, (_, i) => i + 1);
+  const evaluation = evaluateSegmentation(test.label, post, { labels });
+  const structures: Record<string, Record<ReportMetric, number | null>> = {};
+  for (const l of labels) {
+    const m = evaluation.labels[String(l)];
+    if (m === undefined) continue;
+    const row = {} as Record<ReportMetric, number | null>;
+    for (const k of REPORT_METRICS) row[k] = finiteOrNull(m[k]);
+    structures[names[l] as string] = row;
+  }
+  const scores: CaseScores = { fold: foldIndex, caseId: testId, structures };
+  await writeFileAtomic(join(dir, FOLD_SCORES_FILE), JSON.stringify(scores, null, 2));
+  trainer.dispose();
+  for (const m of owned) m.dispose();
+  return scores;
+}
+
+/**
+ * Runs a leave-one-out experiment end to end on a synthetic phantom cohort: for every fold (or the
+ * folds listed in `config.folds`), optional auto-encoder pre-training, segmentation training with the
+ * configured procedure (baseline CE, or combined regularization with alternating discriminator steps),
+ * best-checkpoint selection on validation Dice, 3D prediction of the test case, the papers'
+ * post-processing (largest component per bone, ball closing), evaluation (Dice, sensitivity,
+ * specificity, MSSD, ASSD, RAVD), and finally the merged per-case and mean ± std tables
+ * (see {@link writeExperimentReport}). Folds are resumable: an interrupted fold continues from its
+ * last checkpoint when the experiment is run again.
+ *
+ * Scope today: the `multi` output strategy on one phantom domain; see the package README for what the
+ * multi-domain strategies still need.
+ */
+export async function runExperiment(config: ExperimentConfig, options: RunExperimentOptions = {}): Promise<ExperimentReport> {
+  const cfg = resolveExperimentConfig(config);
+  await mkdir(resolve(cfg.outputDir), { recursive: true });
+  await writeFileAtomic(join(resolve(cfg.outputDir), 'config.json'), JSON.stringify(cfg, null, 2));
+  const phantoms = [
+    ...generateCohort(cfg.data.domain, {
+      seed: cfg.seed,
+      count: cfg.data.cases,
+      landmarksPerBone: 0,
+      ...(cfg.data.shape !== null ? { size: { shape: cfg.data.shape } } : {}),
+    }),
+  ];
+  const cases = new Map(phantoms.map((p) => [p.caseId, p]));
+  const folds = leaveOneOutSplits(phantoms.map((p) => p.caseId));
+  for (const fold of folds) {
+    if (cfg.folds !== null && !cfg.folds.includes(fold.index)) continue;
+    await runFold(cfg, fold.index, fold, cases, options);
+  }
+  return writeExperimentReport(cfg.outputDir);
+}

@@ -1,0 +1,230 @@
+import { concat } from '@tensorflow/tfjs-core';
+import type { Tensor } from '@tensorflow/tfjs-core';
+import type { LayersModel } from '@tensorflow/tfjs-layers';
+import {
+  binaryCrossEntropy,
+  categoricalCrossEntropy,
+  combinedRegularizationObjective,
+  conditionalDiscriminatorLoss,
+  multiTaskObjective,
+  sparDiscriminatorLoss,
+  sparObjective,
+} from '@pedseg/losses';
+import type { DomainAwareModel, DomainIndices, FrozenModel, MultiScaleContrastiveOptions } from '@pedseg/losses';
+import type { AlternatingStep, TermValues, Trainer } from './engine/trainer.js';
+import { TrainConfigError } from './errors.js';
+
+function single(out: Tensor | Tensor[], what: string): Tensor {
+  if (Array.isArray(out)) {
+    if (out.length !== 1) throw new TrainConfigError(`${what} must return one tensor, got ${out.length}`);
+    return out[0] as Tensor;
+  }
+  return out;
+}
+
+function frozen(model: FrozenModel, x: Tensor): Tensor {
+  return typeof model === 'function' ? model(x) : single(model.apply(x, { training: false }) as Tensor | Tensor[], 'the frozen model');
+}
+
+/**
+ * D(mask, image) in training mode: a two-input model gets `[mask, image]` (as `@pedseg/models`'
+ * conditional discriminator), a one-input model their concatenation on the channel axis — the same
+ * convention as `@pedseg/losses`' adversarial term.
+ */
+function conditional(D: LayersModel, mask: Tensor, image: Tensor): Tensor {
+  const input = D.inputs.length === 2 ? [mask, image] : concat([mask, image], -1);
+  return single(D.apply(input, { training: true }) as Tensor | Tensor[], 'the discriminator');
+}
+
+/** Options of {@link autoEncoderStep}. */
+export interface AutoEncoderStepOptions {
+  /** Label maps (one-hot, or one binary channel), float32 `[batch, H, W, C]`; input and target. */
+  masks: Tensor;
+  /** `'categorical'` (softmax output, multi-class; default) or `'binary'` (sigmoid, individual / global). */
+  crossEntropy?: 'categorical' | 'binary';
+}
+
+/**
+ * One pre-training step of a shape auto-encoder on label maps (combined-regularization paper §2.2, SPAR
+ * §2.2): reconstruct the masks and minimize the cross-entropy to them. Afterwards its encoder is used
+ * frozen as F in the shape-priors, SPAR and anatomical-priors terms.
+ *
+ * @param network - name of the auto-encoder in the trainer (its `model` maps masks → reconstruction).
+ * @returns `{ total, crossEntropy }`.
+ */
+export function autoEncoderStep(trainer: Trainer, network: string, options: AutoEncoderStepOptions): TermValues {
+  const model = trainer.model(network);
+  return trainer.step(network, () => {
+    const recon = single(model.apply(options.masks, { training: true }) as Tensor | Tensor[], `auto-encoder '${network}'`);
+    const crossEntropy =
+      (options.crossEntropy ?? 'categorical') === 'binary' ? binaryCrossEntropy(options.masks, recon) : categoricalCrossEntropy(options.masks, recon);
+    return { total: crossEntropy, crossEntropy };
+  });
+}
+
+/** Options of {@link combinedRegularizationSteps}. */
+export interface CombinedRegularizationStepOptions {
+  /** Name of the segmentation network S in the trainer (`model`: image → probabilities). */
+  network: string;
+  /** Name of the conditional discriminator D in the trainer (inputs `[mask, image]`, or one input: mask ⊕ image on the channel axis). */
+  discriminator?: string;
+  /** The frozen shape encoder F (pre-trained auto-encoder's encoder), needed when λ1 > 0. */
+  encoder?: FrozenModel;
+  /** Images x `[batch, H, W, channels]`. */
+  image: Tensor;
+  /** Ground truth y (one-hot, or one binary channel), float32. */
+  labels: Tensor;
+  /** Weight of the shape-priors term. Default 0.1 (paper). */
+  lambda1?: number;
+  /** Weight of the adversarial term. Default 0.01 (paper). */
+  lambda2?: number;
+  /** `'categorical'` (multi strategy; default) or `'binary'` (individual / global). */
+  crossEntropy?: 'categorical' | 'binary';
+}
+
+/**
+ * One batch of the combined-regularization procedure (paper 000, §2.4 and §3.3): when a discriminator
+ * is given and λ2 > 0, one discriminator step on real (y, x) and fake (S(x), x) pairs — S runs in
+ * inference mode, so its batch-norm statistics do not move — then one segmentation step on
+ * l_CE + λ1·l_shape + λ2·l_adv with F and D frozen. Each step updates only its own network.
+ * λ1 = 0 and/or λ2 = 0 give the paper's ablations (baseline, shape priors only, adversarial only).
+ *
+ * @returns `discriminator.total` (when run), `segmentation.total`, `.crossEntropy`, `.shapePriors`,
+ *   `.adversarial` — prefixed with the networks' names.
+ */
+export function combinedRegularizationSteps(trainer: Trainer, options: CombinedRegularizationStepOptions): TermValues {
+  const { network, discriminator, encoder, image, labels, lambda1 = 0.1, lambda2 = 0.01 } = options;
+  const S = trainer.model(network);
+  const D: LayersModel | undefined = discriminator !== undefined ? trainer.model(discriminator) : undefined;
+  const steps: AlternatingStep[] = [];
+  if (D !== undefined && discriminator !== undefined && lambda2 > 0) {
+    steps.push({
+      network: discriminator,
+      loss: () => {
+        const fake = single(S.apply(image, { training: false }) as Tensor | Tensor[], `network '${network}'`);
+        const realOut = conditional(D, labels, image);
+        const fakeOut = conditional(D, fake, image);
+        return { total: conditionalDiscriminatorLoss(realOut, fakeOut) };
+      },
+    });
+  }
+  steps.push({
+    network,
+    loss: () => {
+      const pred = single(S.apply(image, { training: true }) as Tensor | Tensor[], `network '${network}'`);
+      const t = combinedRegularizationObjective(labels, pred, {
+        crossEntropy: options.crossEntropy ?? 'categorical',
+        lambda1: encoder !== undefined ? lambda1 : 0,
+        lambda2: D !== undefined ? lambda2 : 0,
+        ...(encoder !== undefined ? { encoder } : {}),
+        ...(D !== undefined ? { discriminator: D, image } : {}),
+      });
+      return { total: t.total, crossEntropy: t.crossEntropy, shapePriors: t.shapePriors, adversarial: t.adversarial };
+    },
+  });
+  return trainer.alternate(steps);
+}
+
+/** Options of {@link sparSteps}. */
+export interface SparStepOptions {
+  /** Name of the segmentation network S in the trainer. */
+  network: string;
+  /** Name of the shape-code discriminator D in the trainer (input: shape codes F(mask)). */
+  discriminator: string;
+  /** The frozen shape encoder F. */
+  encoder: FrozenModel;
+  /** Images x. */
+  image: Tensor;
+  /** One-hot ground truth y, float32. */
+  labels: Tensor;
+  /** Weight λ of the SPAR term. Default 0.01 (paper). */
+  lambda?: number;
+}
+
+/**
+ * One batch of the SPAR procedure (paper 001, §2.3): one step of the shape-code discriminator on real
+ * codes F(y) and fake codes F(S(x)) (S in inference mode, F frozen), then one segmentation step on
+ * l_CE + λ·(−log D(F(ŷ))) with F and D frozen.
+ *
+ * @returns `discriminator.total`, `segmentation.total`, `.crossEntropy`, `.spar` (prefixed with the names).
+ */
+export function sparSteps(trainer: Trainer, options: SparStepOptions): TermValues {
+  const { network, discriminator, encoder, image, labels, lambda = 0.01 } = options;
+  const S = trainer.model(network);
+  const D = trainer.model(discriminator);
+  return trainer.alternate([
+    {
+      network: discriminator,
+      loss: () => {
+        const fake = single(S.apply(image, { training: false }) as Tensor | Tensor[], `network '${network}'`);
+        const realOut = single(D.apply(frozen(encoder, labels), { training: true }) as Tensor | Tensor[], 'the discriminator');
+        const fakeOut = single(D.apply(frozen(encoder, fake), { training: true }) as Tensor | Tensor[], 'the discriminator');
+        return { total: sparDiscriminatorLoss(realOut, fakeOut) };
+      },
+    },
+    {
+      network,
+      loss: () => {
+        const pred = single(S.apply(image, { training: true }) as Tensor | Tensor[], `network '${network}'`);
+        const t = sparObjective(labels, pred, { encoder, discriminator: D, lambda });
+        return { total: t.total, crossEntropy: t.crossEntropy, spar: t.spar };
+      },
+    },
+  ]);
+}
+
+/** What a multi-task forward pass returns: the segmentation and (for MSC) the embeddings per scale. */
+export interface MultiTaskForward {
+  /** Probabilities `[batch, H, W, maxClasses]` (padding classes 0). */
+  segmentation: Tensor;
+  /** Feature maps at each scale used by the (multi-scale) contrastive term; one map = single-scale. */
+  embeddings?: Tensor[];
+}
+
+/** Options of {@link multiTaskStep}. */
+export interface MultiTaskStepOptions {
+  /** Name of the segmentation network in the trainer (its weights are the ones updated). */
+  network: string;
+  /**
+   * Runs the network in training mode on the batch, e.g. with `@pedseg/models`:
+   * `() => { const o = net.splitOutputs(net.fullModel.apply([x, d], { training: true })); return { segmentation: o.segmentation, embeddings: o.embeddings }; }`.
+   */
+  forward: () => MultiTaskForward;
+  /** Ground truth `[batch, H, W, maxClasses]`, float32. */
+  labels: Tensor;
+  /** Domain index of every sample (balanced batches: equal counts per domain). */
+  domains: DomainIndices;
+  /** |C_k| per domain, background included. */
+  classCounts: number[];
+  /** Weight λ2 of the (multi-scale) contrastive term; 0 disables it. */
+  lambda2: number;
+  /** Weight λ3 of the multi-joint anatomical priors. Default 0.1 when `encoder` is given, else 0. */
+  lambda3?: number;
+  /** The frozen multi-joint anatomical encoder (pre-trained multi-joint auto-encoder's encoder). */
+  encoder?: DomainAwareModel;
+  /** Options of the contrastive term (temperature 0.1 by default). */
+  contrastive?: MultiScaleContrastiveOptions;
+}
+
+/**
+ * One step of the multi-task, multi-domain procedure (paper 002 Eq. 8; paper 003 with one scale):
+ * CE over each domain's label set + λ2 · (multi-scale) contrastive + λ3 · MJAP.
+ *
+ * @returns `{ total, crossEntropy, contrastive, anatomicalPriors }`.
+ */
+export function multiTaskStep(trainer: Trainer, options: MultiTaskStepOptions): TermValues {
+  const lambda3 = options.lambda3 ?? (options.encoder !== undefined ? 0.1 : 0);
+  return trainer.step(options.network, () => {
+    const out = options.forward();
+    const t = multiTaskObjective(options.labels, out.segmentation, options.domains, {
+      classCounts: options.classCounts,
+      lambda2: options.lambda2,
+      lambda3,
+      ...(options.lambda2 > 0 && out.embeddings !== undefined ? { features: out.embeddings } : {}),
+      ...(options.encoder !== undefined && lambda3 > 0 ? { encoder: options.encoder } : {}),
+      ...(options.contrastive !== undefined ? { contrastive: options.contrastive } : {}),
+    });
+    return { total: t.total, crossEntropy: t.crossEntropy, contrastive: t.contrastive, anatomicalPriors: t.anatomicalPriors };
+  });
+}
+
