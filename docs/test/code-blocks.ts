@@ -106,3 +106,48 @@ export function missingOutputLines(output: string, expected: readonly string[]):
   }
   return missing;
 }
+
+/** A markdown link or image outside code: its target and 1-based line. */
+export interface MarkdownLink {
+  /** The link target as written (`other.md#anchor`, `img/x.svg`, `https://…`). */
+  readonly target: string;
+  /** 1-based line. */
+  readonly line: number;
+}
+
+/** Inline links and images of `markdown`, skipping fenced blocks and code spans. */
+export function markdownLinks(markdown: string): MarkdownLink[] {
+  const lines = markdown.split(/\r?\n/);
+  const inBlock = new Set<number>();
+  for (const block of scan(lines)) for (let i = block.line - 1; i <= block.end; i++) inBlock.add(i);
+  const links: MarkdownLink[] = [];
+  lines.forEach((text, i) => {
+    if (inBlock.has(i)) return;
+    const prose = text.replace(/`[^`]*`/g, '');
+    for (const m of prose.matchAll(/!?\[[^\]]*\]\(([^)\s]+)(?:\s+"[^"]*")?\)/g)) links.push({ target: m[1] ?? '', line: i + 1 });
+  });
+  return links;
+}
+
+/**
+ * Anchors of the headings of `markdown` as GitHub and typedoc derive them: lower case, punctuation
+ * other than `-` and `_` dropped, spaces turned into `-`.
+ */
+export function headingAnchors(markdown: string): Set<string> {
+  const lines = markdown.split(/\r?\n/);
+  const inBlock = new Set<number>();
+  for (const block of scan(lines)) for (let i = block.line - 1; i <= block.end; i++) inBlock.add(i);
+  const anchors = new Set<string>();
+  lines.forEach((text, i) => {
+    const m = /^#{1,6}\s+(.*?)\s*#*\s*$/.exec(text);
+    if (m === null || inBlock.has(i)) return;
+    const slug = (m[1] ?? '')
+      .toLowerCase()
+      .replace(/[`*]/g, '')
+      .replace(/[^\p{L}\p{N}\s_-]/gu, '')
+      .trim()
+      .replace(/\s/g, '-');
+    anchors.add(slug);
+  });
+  return anchors;
+}

@@ -5,12 +5,12 @@
  * prints the lines of the ```text block that follows it (if any). Convention: docs/README.md.
  */
 import { spawn } from 'node:child_process';
-import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { fencedBlocks, missingOutputLines, runnableBlocks } from './code-blocks.js';
+import { fencedBlocks, headingAnchors, markdownLinks, missingOutputLines, runnableBlocks } from './code-blocks.js';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 const guidesDir = join(root, 'docs/guides');
@@ -41,10 +41,14 @@ interface RunResult {
 }
 
 function runFile(file: string): Promise<RunResult> {
+  return runProcess(['--conditions=@pedseg/source', '--import', 'tsx', file]);
+}
+
+function runProcess(args: readonly string[]): Promise<RunResult> {
   return new Promise((done, fail) => {
     const env = { ...process.env };
     delete env['NODE_OPTIONS'];
-    const child = spawn(process.execPath, ['--conditions=@pedseg/source', '--import', 'tsx', file], {
+    const child = spawn(process.execPath, args, {
       cwd: root,
       env,
       stdio: ['ignore', 'pipe', 'pipe'],
@@ -113,6 +117,54 @@ describe('code-block extraction', () => {
 });
 
 const guides = readdirSync(guidesDir).filter((f) => f.endsWith('.md')).sort();
+
+// typedoc (`pnpm run docs`) fails on a broken relative link too, but takes a minute: check them here.
+describe('docs/guides links', () => {
+  it('finds links and heading anchors', () => {
+    const md = '# A `code` title\n\n[x](b.md#c) ![i](img/p.svg) `[no](z.md)`\n```md\n[no](y.md)\n```\n## Memory hygiene\n';
+    expect(markdownLinks(md).map((l) => l.target)).toEqual(['b.md#c', 'img/p.svg']);
+    expect([...headingAnchors(md)]).toEqual(['a-code-title', 'memory-hygiene']);
+  });
+
+  for (const guide of guides) {
+    it(`${guide}: relative links point to existing files and headings`, () => {
+      const text = readFileSync(join(guidesDir, guide), 'utf8');
+      const broken: string[] = [];
+      for (const { target, line } of markdownLinks(text)) {
+        if (/^[a-z][a-z0-9+.-]*:/i.test(target)) continue; // https:, mailto:, …
+        const [path = '', anchor] = target.split('#');
+        const file = path === '' ? join(guidesDir, guide) : resolve(guidesDir, decodeURIComponent(path));
+        if (!existsSync(file)) broken.push(`${guide}:${line} ${target} (no such file)`);
+        else if (anchor !== undefined && file.endsWith('.md') && !headingAnchors(readFileSync(file, 'utf8')).has(anchor)) {
+          broken.push(`${guide}:${line} ${target} (no heading #${anchor})`);
+        }
+      }
+      expect(broken).toEqual([]);
+    });
+  }
+});
+
+// Opt-in (about 20 s more): type-check every runnable block under the repository's strict settings.
+describe.runIf(process.env['PEDSEG_DOCS_TYPECHECK'] === '1')('docs/guides code blocks type-check', () => {
+  it('compiles with tsc --strict', async () => {
+    const dir = join(runDir, 'typecheck');
+    rmSync(dir, { recursive: true, force: true });
+    mkdirSync(dir, { recursive: true });
+    for (const guide of guides) {
+      for (const block of runnableBlocks(readFileSync(join(guidesDir, guide), 'utf8'))) {
+        writeFileSync(join(dir, `${guide.replace(/\.md$/, '')}-L${block.line}.mts`), `${block.code}\n`);
+      }
+    }
+    const tsconfig = {
+      extends: join(root, 'tsconfig.base.json'),
+      compilerOptions: { noEmit: true, lib: ['ES2022', 'DOM'] },
+      include: ['*.mts'],
+    };
+    writeFileSync(join(dir, 'tsconfig.json'), JSON.stringify(tsconfig));
+    const result = await withSlot(() => runProcess([join(root, 'node_modules/typescript/bin/tsc'), '-p', join(dir, 'tsconfig.json')]));
+    expect(result.code, `tsc found errors in the guides' code blocks:\n${result.stdout}${result.stderr}`).toBe(0);
+  }, 180_000);
+});
 
 describe('docs/guides code blocks', () => {
   mkdirSync(runDir, { recursive: true });

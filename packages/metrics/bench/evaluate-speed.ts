@@ -123,12 +123,10 @@ async function main(): Promise<void> {
     cases.push(c);
     const cli: Record<string, unknown> = {};
     let outputs: Record<string, unknown> = {};
-    // Default: one thread; `--jobs 2`: the two surface-distance directions on two threads.
-    const variants = scale === 1 ? (['voxel', 'element'] as const).flatMap((surface) => [[surface, []], [surface, ['--jobs', '2']]] as const) : ([['voxel', []]] as const);
-    for (const [surface, extra] of variants) {
-      const r = timeProcess(process.execPath, [cliMain, 'evaluate', '--reference', c.reference, '--prediction', c.prediction, '--labels', '1', '--surface', surface, ...extra], process.env, repeats);
+    for (const surface of scale === 1 ? (['voxel', 'element'] as const) : (['voxel'] as const)) {
+      const r = timeProcess(process.execPath, [cliMain, 'evaluate', '--reference', c.reference, '--prediction', c.prediction, '--labels', '1', '--surface', surface], process.env, repeats);
       if ('error' in r) throw new Error(r.error);
-      cli[extra.length === 0 ? surface : `${surface}, ${extra.join(' ')}`] = r.timing;
+      cli[surface] = r.timing;
       outputs = { ...outputs, [surface]: JSON.parse(r.stdout).labels['1'] };
     }
     sizes[`x${scale}`] = { shape: c.shape, spacing: c.spacing, voxels: c.shape[0]! * c.shape[1]! * c.shape[2]!, wholeProcess: cli, inProcess: await inProcess(c.reference, c.prediction), scores: outputs };
@@ -153,9 +151,7 @@ async function main(): Promise<void> {
       medpy,
       speedup: {
         surfaceDistanceOverPedsegVoxel: ratio(surfaceDistance, x1.wholeProcess.voxel!),
-        surfaceDistanceOverPedsegVoxelTwoThreads: ratio(surfaceDistance, x1.wholeProcess['voxel, --jobs 2']!),
         surfaceDistanceOverPedsegElement: ratio(surfaceDistance, x1.wholeProcess.element!),
-        surfaceDistanceOverPedsegElementTwoThreads: ratio(surfaceDistance, x1.wholeProcess['element, --jobs 2']!),
         medpyOverPedsegVoxel: ratio(medpy, x1.wholeProcess.voxel!),
       },
       growth: {

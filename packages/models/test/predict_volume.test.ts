@@ -35,6 +35,32 @@ describe('predictVolume', () => {
     expectClose(m.data, raw, 1e-3);
   });
 
+  it('slice orientation: W runs along the lower in-slice axis, H along the higher one', async () => {
+    // 'same' 3×3 convolution whose only tap copies the left neighbour: out(h, w) = in(h, w − 1), 0 at w = 0.
+    const shift = (h: number, w: number) => {
+      const x = tfl.input({ shape: [h, w, 1] });
+      const conv = tfl.layers.conv2d({ filters: 1, kernelSize: 3, padding: 'same', useBias: false });
+      const model = tfl.model({ inputs: x, outputs: conv.apply(x) as tfl.SymbolicTensor });
+      const k = new Float32Array(9);
+      k[1 * 3 + 0] = 1; // kernel[row 1, col 0]: the pixel to the left
+      conv.setWeights([tf.tensor4d(k, [3, 3, 1, 1])]);
+      return model;
+    };
+    const dims = [5, 6, 4];
+    const at = (x: number, y: number, z: number) => normalized[x + 5 * (y + 6 * z)]!;
+    const cases: Array<[0 | 1 | 2, [number, number], (x: number, y: number, z: number) => number]> = [
+      [2, [6, 5], (x, y, z) => (x === 0 ? 0 : at(x - 1, y, z))],
+      [1, [4, 5], (x, y, z) => (x === 0 ? 0 : at(x - 1, y, z))],
+      [0, [4, 6], (x, y, z) => (y === 0 ? 0 : at(x, y - 1, z))],
+    ];
+    for (const [axis, size, expected] of cases) {
+      const p = await predictVolume(shift(...size), volume, { sliceAxis: axis });
+      const want = new Float32Array(5 * 6 * 4);
+      for (let z = 0; z < dims[2]!; z++) for (let y = 0; y < dims[1]!; y++) for (let x = 0; x < dims[0]!; x++) want[x + 5 * (y + 6 * z)] = expected(x, y, z);
+      expectClose(p.data, want, 1e-5);
+    }
+  });
+
   it('resizes to the network size and back: softmax sums stay 1, a constant volume gives a constant result', async () => {
     const x = tfl.input({ shape: [8, 8, 1] });
     const y = tfl.layers.conv2d({ filters: 3, kernelSize: 1, activation: 'softmax' }).apply(x) as tfl.SymbolicTensor;

@@ -1,38 +1,16 @@
 import * as tf from '@tensorflow/tfjs-core';
-import * as tfl from '@tensorflow/tfjs-layers';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { saveModel } from '@pedseg/core';
-import { WeightLoadError, buildDenseUNet, buildEfficientUNet, buildResUNet, buildVggUNet, loadEncoderWeights } from '@pedseg/models';
-import { densenet121Encoder } from '../src/pretrained/densenet121.js';
-import { efficientNetB3Encoder } from '../src/pretrained/efficientnet_b3.js';
+import { WeightLoadError, buildResUNet, buildVggUNet, loadEncoderWeights } from '@pedseg/models';
 import { resnet50Encoder } from '../src/pretrained/resnet50.js';
 import { vgg19Encoder } from '../src/pretrained/vgg19.js';
-import type { BlockContext } from '../src/segmentation/blocks.js';
+import { saveFixture } from './pretrained_helpers.js';
 import { gradientNorms, rand, useCpu } from './helpers.js';
 
-const plain: BlockContext = { domain: null, numDomains: 1, epsilon: 1e-5, momentum: 0.99, dims: 2 };
 const tiny = { inputSize: [32, 32] as [number, number], widthDivisor: 16, onWarning: () => undefined };
 let dir = '';
-
-/** A stand-alone ImageNet-like encoder fixture (same Keras layer names), saved as a tfjs layers model. */
-async function saveFixture(encoder: typeof vgg19Encoder, divisor: number, name: string, extra = false): Promise<{ path: string; model: tfl.LayersModel }> {
-  const x = tfl.input({ shape: [32, 32, 3] });
-  const enc = encoder(plain, x, divisor);
-  let out = enc.bottleneck;
-  if (extra) out = tfl.layers.dense({ name: 'predictions', units: 2 }).apply(tfl.layers.flatten({ name: 'flatten' }).apply(out)) as tfl.SymbolicTensor;
-  const model = tfl.model({ inputs: x, outputs: out });
-  // make BN statistics non-trivial so a copy is distinguishable from the initialization
-  for (const w of model.weights) {
-    if (w.originalName.endsWith('moving_variance')) w.write(tf.tidy(() => tf.add(tf.abs(rand(w.shape as number[], 5)), 0.5)));
-    else if (w.originalName.endsWith('moving_mean') || w.originalName.endsWith('beta')) w.write(rand(w.shape as number[], 4));
-  }
-  const path = join(dir, name);
-  await saveModel(model, path);
-  return { path, model };
-}
 
 beforeAll(async () => {
   await useCpu();
@@ -60,7 +38,7 @@ describe('VGG-UNet', () => {
   });
 
   it('loads encoder weights by name from a saved fixture; decoder keeps its initialization; extra weights unused', async () => {
-    const fx = await saveFixture(vgg19Encoder, 16, 'vgg', true);
+    const fx = await saveFixture(dir, vgg19Encoder, 16, 'vgg', true);
     const net = await buildVggUNet({ ...tiny, numStructures: 1, weights: fx.path });
     const report = net.weightReport!;
     expect(report.loaded.length).toBe(32); // 16 convolutions × (kernel, bias)
@@ -71,7 +49,7 @@ describe('VGG-UNet', () => {
       const b = fx.model.getLayer(name).getWeights();
       a.forEach((t, i) => expect(Array.from(t.dataSync())).toEqual(Array.from(b[i]!.dataSync())));
     }
-    const wrong = await saveFixture(vgg19Encoder, 8, 'vgg8');
+    const wrong = await saveFixture(dir, vgg19Encoder, 8, 'vgg8');
     await expect(buildVggUNet({ ...tiny, numStructures: 1, weights: wrong.path })).rejects.toThrow(WeightLoadError);
     await expect(buildVggUNet({ ...tiny, numStructures: 1, weights: wrong.path })).rejects.toThrow(/block1_conv1\/kernel has shape \[3, 3, 3, 8\]/);
     await expect(buildVggUNet({ ...tiny, numStructures: 1, weights: join(dir, 'nope') })).rejects.toThrow(/does not exist/);
@@ -97,7 +75,7 @@ describe('Res-UNet', () => {
   });
 
   it('DSL: every encoder BN is a DSBN of the same name; ImageNet [C] statistics fill every domain', async () => {
-    const fx = await saveFixture(resnet50Encoder, 16, 'res');
+    const fx = await saveFixture(dir, resnet50Encoder, 16, 'res');
     const net = await buildResUNet({ ...tiny, domains: { strategy: 'dsl', classCounts: [3, 2] }, weights: fx.path });
     expect(net.model.getLayer('conv1_bn').getClassName()).toBe('DomainSpecificBatchNorm');
     expect(net.weightReport!.unused).toEqual([]);
@@ -107,49 +85,5 @@ describe('Res-UNet', () => {
     expect(Array.from(mean.dataSync())).toEqual([...src.dataSync(), ...src.dataSync()]);
     const out = tf.tidy(() => (net.model.predict([rand([2, 32, 32, 1], 3), tf.tensor2d([[0], [1]], [2, 1], 'int32')]) as tf.Tensor).shape);
     expect(out).toEqual([2, 32, 32, 3]);
-  });
-});
-
-describe('Dense-UNet', () => {
-  it('Keras DenseNet121 names (with slashes), 5 levels, weights load by name; forward + backward', async () => {
-    const fx = await saveFixture(densenet121Encoder, 16, 'dense');
-    const net = await buildDenseUNet({ ...tiny, numStructures: 2, attention: true, weights: fx.path });
-    const names = new Set(net.model.layers.map((l) => l.name));
-    for (const n of ['conv1/conv', 'conv1/bn', 'conv2_block6_concat', 'pool3_conv', 'conv4_block24_2_conv', 'conv5_block16_concat', 'bn']) expect(names.has(n), n).toBe(true);
-    expect(net.embeddingCount).toBe(11);
-    expect(net.fullModel.outputs.slice(1, 7).map((o) => o.shape.slice(1, 3))).toEqual([[32, 32], [16, 16], [8, 8], [4, 4], [2, 2], [1, 1]]);
-    expect(net.weightReport!.unused).toEqual([]);
-    expect(net.weightReport!.loaded.length).toBe(fx.model.weights.length);
-    const a = net.model.getLayer('conv1/bn').getWeights()[2]!.dataSync();
-    expect(Array.from(a)).toEqual(Array.from(fx.model.getLayer('conv1/bn').getWeights()[2]!.dataSync()));
-    const x = rand([1, 32, 32, 1], 7);
-    for (const [n, g] of gradientNorms(net.fullModel, [x])) expect(Number.isFinite(g), n).toBe(true);
-    x.dispose();
-  });
-});
-
-describe('Efficient-UNet', () => {
-  it('Keras EfficientNet-B3 names (26 blocks); DSL multi-domain MBConv loads the Keras weights and computes the same encoder', async () => {
-    const fx = await saveFixture(efficientNetB3Encoder, 8, 'eff');
-    const plain = await buildEfficientUNet({ ...tiny, widthDivisor: 8, numStructures: 1, weights: fx.path });
-    const names = plain.model.layers.map((l) => l.name);
-    expect(names.filter((n) => /^block\d[a-z]_dwconv$/.test(n)).length).toBe(26);
-    for (const n of ['stem_conv', 'block1a_se_reduce', 'block7b_project_bn', 'top_activation']) expect(names).toContain(n);
-    expect(plain.weightReport!.unused).toEqual([]);
-    const dsl = await buildEfficientUNet({ ...tiny, widthDivisor: 8, domains: { strategy: 'dsl', classCounts: [3, 2] }, weights: fx.path });
-    expect(dsl.model.getLayer('block2a').getClassName()).toBe('MultiDomainMBConv');
-    expect(dsl.weightReport!.unused).toEqual([]);
-    expect(dsl.weightReport!.loaded.length).toBe(fx.model.weights.length * 1);
-    const x = rand([2, 32, 32, 1], 9);
-    tf.tidy(() => {
-      const ref = fx.model.predict(tf.tile(x, [1, 1, 1, 3])) as tf.Tensor;
-      const outs = dsl.splitOutputs(dsl.fullModel.predict([x, tf.tensor2d([[0], [1]], [2, 1], 'int32')]) as tf.Tensor[]);
-      const bottleneck = outs.embeddings[5]!;
-      expect(bottleneck.shape).toEqual(ref.shape);
-      const diff = tf.max(tf.abs(tf.sub(bottleneck, ref))).dataSync()[0]!;
-      expect(diff).toBeLessThan(1e-4 * Math.max(1, tf.max(tf.abs(ref)).dataSync()[0]!));
-    });
-    for (const [n, g] of gradientNorms(dsl.fullModel, [x, tf.tensor1d([0, 1], 'int32')])) expect(Number.isFinite(g), n).toBe(true);
-    x.dispose();
   });
 });

@@ -64,3 +64,5 @@ export { runExperiment } from './experiment/run.js';
 export type { RunExperimentOptions } from './experiment/run.js';
 export { FOLD_SCORES_FILE, REPORT_METRICS, writeExperimentReport } from './experiment/report.js';
 export type { CaseScores, ExperimentReport, ReportMetric, SummaryCell } from './experiment/report.js';
+export { predictCommand, readExperimentConfig, reportCommand, trainCommand } from './commands.js';
+export type { TrainCommand, TrainCommandIo } from './commands.js';

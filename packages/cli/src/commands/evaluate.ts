@@ -2,7 +2,7 @@ import type { Command } from '../command.js';
 import { EVALUATE_USAGE, EvaluateUsageError, parseEvaluateArgs } from '../evaluate/args.js';
 import type { EvaluateArgs } from '../evaluate/args.js';
 import { runCohort } from '../evaluate/cohort.js';
-import { evaluatePairSplit } from '../evaluate/evaluate-pair.js';
+import { evaluatePair } from '../evaluate/evaluate-pair.js';
 import { evaluationCsv, evaluationTable } from '../evaluate/format.js';
 
 /**
@@ -31,7 +31,7 @@ export const evaluateCommand: Command = {
       io.stdout(text);
       return 0;
     }
-    const result = await evaluatePairSplit(args.reference, args.prediction, args, args.jobs);
+    const result = await evaluatePair(args.reference, args.prediction, args);
     io.stdout(args.format === 'json' ? `${JSON.stringify(result, null, 2)}\n` : args.format === 'csv' ? evaluationCsv(result) : evaluationTable(result));
     return 0;
   },

@@ -42,9 +42,7 @@ Options:
   --percentile P    percentile of the robust Hausdorff distance reported as hd95 (default 95)
   --format F        json (default), table or csv
   --out DIR         cohort mode: write cases.csv, cases.json and summary.json there
-  --jobs N          threads: a cohort is scored on N worker threads (default: available cores);
-                    one pair splits its two surface-distance directions over 2 threads when N >= 2
-                    (default 1: worth it for large structures on an idle machine)
+  --jobs N          cohort mode: worker threads (default: available cores)
   -h, --help        this text
 
 Overlap scores are fractions, distances mm. With one mask empty, distances are null in JSON
@@ -116,7 +114,7 @@ export function parseEvaluateArgs(argv: readonly string[]): EvaluateArgs {
   if (single && cohort) throw new EvaluateUsageError('use either --reference/--prediction or --reference-dir/--prediction-dir, not both');
   if (single) {
     if (parsed.reference === undefined || parsed.prediction === undefined) throw new EvaluateUsageError('--reference and --prediction are both required');
-    if (base.out !== undefined) throw new EvaluateUsageError('--out applies to --reference-dir/--prediction-dir only');
+    if (base.out !== undefined || base.jobs !== undefined) throw new EvaluateUsageError('--out and --jobs apply to --reference-dir/--prediction-dir only');
     return { mode: 'single', reference: parsed.reference, prediction: parsed.prediction, ...base };
   }
   if (cohort) {

@@ -36,7 +36,7 @@ export async function evaluateCases(cases: readonly CohortCase[], options: PairO
       const feed = (worker: Worker): void => {
         if (next >= cases.length) return;
         const c = cases[next]!;
-        const task: PairTask = { kind: 'pair', index: next++, reference: c.reference, prediction: c.prediction, options };
+        const task: PairTask = { index: next++, reference: c.reference, prediction: c.prediction, options };
         worker.postMessage(task);
       };
       for (let w = 0; w < threads; w++) {

@@ -43,6 +43,19 @@ export class UnknownBackendError extends BackendError {
   }
 }
 
+/** An option of {@link initBackend} has an invalid value (e.g. `threads: 0`). */
+export class InvalidBackendOptionError extends BackendError {
+  /**
+   * @param backend - the backend the option is for
+   * @param option - the option's name
+   * @param problem - what is wrong with its value
+   */
+  constructor(backend: string, option: string, problem: string) {
+    super(backend, `Invalid option '${option}' for backend '${backend}': ${problem}.`);
+    this.name = 'InvalidBackendOptionError';
+  }
+}
+
 /**
  * A forced backend cannot be used because the package providing it is not installed or cannot be
  * loaded (for `tensorflow`: neither `@tensorflow/tfjs-node-gpu` nor `@tensorflow/tfjs-node`).

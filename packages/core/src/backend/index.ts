@@ -3,6 +3,7 @@ export {
   BackendError,
   BackendLoadError,
   BackendUnavailableError,
+  InvalidBackendOptionError,
   UnknownBackendError,
   type BackendName,
 } from './errors.js';

@@ -8,6 +8,7 @@ import {
   BACKEND_NAMES,
   BackendLoadError,
   BackendUnavailableError,
+  InvalidBackendOptionError,
   UnknownBackendError,
   describeCause,
   type BackendError,
@@ -183,9 +184,6 @@ async function startWasm(context: Context): Promise<Started> {
     wasmPathsSet = true;
   }
   const requested = context.options.threads ?? defaultThreads();
-  if (!Number.isInteger(requested) || requested < 1) {
-    throw new BackendLoadError('wasm', `options.threads must be a positive integer, got ${String(requested)}`);
-  }
   if (requested > 1) {
     const threaded = await startThreadedWasm(context, requested);
     if (threaded !== undefined) return { package: '@tensorflow/tfjs-backend-wasm', threads: threaded, detail: `${threaded} threads` };
@@ -269,6 +267,7 @@ let current: { key: string; result: InitBackendResult } | undefined;
  * console.log(`training on ${backend}: ${reason}`);
  * ```
  * @throws UnknownBackendError for a name other than `tensorflow`, `wasm`, `cpu`
+ * @throws InvalidBackendOptionError for an invalid `threads`
  * @throws BackendUnavailableError when a forced backend's package is not installed
  * @throws BackendLoadError when a forced backend's package loads but fails to start
  */
@@ -283,6 +282,9 @@ export async function initBackend(options: InitBackendOptions = {}): Promise<Ini
   } else if (fromEnv !== undefined && fromEnv.trim() !== '') {
     source = 'PEDSEG_BACKEND';
     forced = parseBackendName(fromEnv, source);
+  }
+  if (options.threads !== undefined && (!Number.isInteger(options.threads) || options.threads < 1)) {
+    throw new InvalidBackendOptionError('wasm', 'threads', `expected a positive integer, got ${String(options.threads)}`);
   }
   if (options.batchNormGradient ?? true) registerBatchNormGradient();
 

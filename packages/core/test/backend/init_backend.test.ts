@@ -8,6 +8,7 @@ import {
   BackendError,
   BackendLoadError,
   BackendUnavailableError,
+  InvalidBackendOptionError,
   TENSORFLOW_PACKAGES,
   UnknownBackendError,
   initBackend,
@@ -60,6 +61,14 @@ describe('initBackend: forcing and errors', () => {
     const error = await initBackend({ env: { PEDSEG_BACKEND: 'gpu' } }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(UnknownBackendError);
     expect((error as Error).message).toContain('PEDSEG_BACKEND');
+  });
+
+  it('rejects an invalid thread count before starting anything', async () => {
+    for (const threads of [0, -2, 1.5, Number.NaN]) {
+      const error = await initBackend({ threads, env: {} }).catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(InvalidBackendOptionError);
+      expect((error as Error).message).toContain("'threads'");
+    }
   });
 
   it('fails clearly when tensorflow is forced but neither package resolves', async () => {

@@ -201,6 +201,8 @@ describe('wasm training kernels match the cpu backend', () => {
   const maxPoolCases: Array<{ x: number[]; size: number; stride: number; pad: 'same' | 'valid' }> = [
     { x: [2, 6, 8, 3], size: 2, stride: 2, pad: 'valid' },
     { x: [2, 8, 8, 3], size: 2, stride: 2, pad: 'valid' },
+    { x: [2, 7, 5, 3], size: 2, stride: 2, pad: 'valid' },
+    { x: [1, 9, 6, 2], size: 3, stride: 3, pad: 'valid' },
     { x: [1, 7, 9, 2], size: 2, stride: 2, pad: 'same' },
     { x: [2, 7, 5, 3], size: 3, stride: 2, pad: 'same' },
     { x: [1, 9, 6, 2], size: 3, stride: 1, pad: 'same' },

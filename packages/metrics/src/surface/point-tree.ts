@@ -15,6 +15,9 @@ export class SurfacePointTree {
   private readonly coords: Float64Array;
   private readonly axes: Uint8Array;
   private readonly spacing: Vec3;
+  private readonly sx: number;
+  private readonly sy: number;
+  private readonly sz: number;
   private readonly stack: Int32Array;
   private readonly bounds: Float64Array;
   /** Number of points. */
@@ -27,6 +30,11 @@ export class SurfacePointTree {
   constructor(coords: Float64Array, spacing: Vec3) {
     this.coords = coords;
     this.spacing = spacing;
+    // Plain number fields: destructuring the spacing in the query would go through the iterator
+    // protocol, which costs a lot before the optimising compiler takes over in a short-lived process.
+    this.sx = spacing[0];
+    this.sy = spacing[1];
+    this.sz = spacing[2];
     this.size = coords.length / 3;
     this.axes = new Uint8Array(this.size);
     const lo = [Infinity, Infinity, Infinity];
@@ -109,7 +117,9 @@ export class SurfacePointTree {
     const axes = this.axes;
     const stack = this.stack;
     const bounds = this.bounds;
-    const [sx, sy, sz] = this.spacing;
+    const sx = this.sx;
+    const sy = this.sy;
+    const sz = this.sz;
     let best = bound;
     let sp = 0;
     stack[0] = 0;

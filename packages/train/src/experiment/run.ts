@@ -33,6 +33,8 @@ import type { CaseScores, ExperimentReport, ReportMetric } from './report.js';
 export interface RunExperimentOptions {
   /** Callbacks added to every training run (e.g. a `ProgressBar`). */
   callbacks?: readonly TrainingCallback[];
+  /** On SIGINT, write a checkpoint and `process.exit(130)` (the CLI's behaviour). Default `false`. */
+  exitOnInterrupt?: boolean;
 }
 
 function batchTensors(set: SliceSet, indices: readonly number[], classes: number): { x: Tensor; y: Tensor } {
@@ -90,6 +92,18 @@ function argmaxVolume(data: Float32Array, channels: number, size: number): Uint8
   return out;
 }
 
+/** Disposes every distinct weight of the given models (which may share layers). */
+function disposeWeights(models: readonly LayersModel[]): void {
+  const seen = new Set<number>();
+  for (const m of models) {
+    for (const w of m.weights) {
+      if (seen.has(w.id)) continue;
+      seen.add(w.id);
+      w.dispose();
+    }
+  }
+}
+
 function finiteOrNull(v: number): number | null {
   return Number.isFinite(v) ? v : null;
 }
@@ -120,12 +134,14 @@ async function runFold(
   const build = cfg.network.attention ? buildAttentionUNet : buildUNet;
   const seg = build({ inputSize, depth, filters, outputStrategy: 'multi', numStructures: classes - 1, name: 'segmentation' });
   const networks: Record<string, TrainableNetwork> = { segmentation: { model: seg.model, optimizer: { learningRate: cfg.learningRate } } };
-  const owned: LayersModel[] = [seg.model];
+  // The models of a builder share layers (model / fullModel, encoder / auto-encoder); their weights are
+  // freed once each at the end of the fold.
+  const owned: LayersModel[] = [seg.model, seg.fullModel];
   let encoder: LayersModel | undefined;
   if (cfg.lambda1 > 0) {
     // Auto-encoder pre-training on the training label maps, then its encoder is used frozen.
     const ae = buildShapeAutoEncoder({ inputSize, numChannels: classes, depth, filters });
-    owned.push(ae.autoEncoder);
+    owned.push(ae.autoEncoder, ae.encoder, ae.decoder, ae.fullModel);
     const aeTrainer = new Trainer({ autoencoder: { model: ae.autoEncoder, optimizer: { learningRate: cfg.learningRate } } });
     await fit({
       trainer: aeTrainer,
@@ -133,6 +149,7 @@ async function runFold(
       stepsPerEpoch: Math.ceil(train.count / cfg.batchSize),
       seed: cfg.seed,
       checkpointDir: join(dir, 'autoencoder'),
+      exitOnInterrupt: options.exitOnInterrupt ?? false,
       trainStep: (ctx) => {
         const idx = ctx.permutation(train.count).slice(ctx.batch * cfg.batchSize, (ctx.batch + 1) * cfg.batchSize);
         const { x, y } = batchTensors(train, idx, classes);
@@ -159,6 +176,7 @@ async function runFold(
     seed: cfg.seed,
     checkpointDir: checkpoints,
     callbacks: options.callbacks ?? [],
+    exitOnInterrupt: options.exitOnInterrupt ?? false,
     extra: { fold: foldIndex, config: cfg },
     trainStep: (ctx) => {
       const idx = ctx.permutation(train.count).slice(ctx.batch * cfg.batchSize, (ctx.batch + 1) * cfg.batchSize);
@@ -200,7 +218,7 @@ async function runFold(
   const scores: CaseScores = { fold: foldIndex, caseId: testId, structures };
   await writeFileAtomic(join(dir, FOLD_SCORES_FILE), JSON.stringify(scores, null, 2));
   trainer.dispose();
-  for (const m of owned) m.dispose();
+  disposeWeights(owned);
   return scores;
 }
 

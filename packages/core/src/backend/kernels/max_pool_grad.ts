@@ -31,6 +31,26 @@ function padOrCrop(runner: KernelRunner, x: TensorInfo, top: number, bottom: num
 }
 
 /**
+ * Non-overlapping windows (kernel = stride, no padding; the UNet's 2×2 pooling): gather each window's
+ * k² taps on a last axis with one transpose, take the first maximal tap with ArgMax (first index on
+ * ties, as the cpu backend's scan), route dy there with OneHot, and transpose back.
+ */
+function nonOverlapping(runner: KernelRunner, dy: TensorInfo, input: TensorInfo, output: TensorInfo, k: number): TensorInfo {
+  // (output is used only for its shape here.)
+  const [n, h, w, c] = input.shape as [number, number, number, number];
+  const [, oh, ow] = output.shape as [number, number, number, number];
+  const covered = oh * k === h && ow * k === w ? input : runner.slice(input, [0, 0, 0, 0], [n, oh * k, ow * k, c]);
+  const taps = runner.reshape(runner.transpose(runner.reshape(covered, [n * oh, k, ow, k, c]), [0, 2, 4, 1, 3]), [n, oh, ow, c, k * k]);
+  // The window's maximum is the pooled value, so ArgMax over the taps is the first tap equal to it.
+  const first = runner.run('ArgMax', { x: taps }, { axis: 4 });
+  // tfjs-wasm's OneHot writes int32 whatever dtype is asked for.
+  const route = runner.run('Cast', { x: runner.run('OneHot', { indices: first }, { depth: k * k, onValue: 1, offValue: 0, dtype: 'int32' }) }, { dtype: 'float32' });
+  const spread = runner.run('Multiply', { a: route, b: runner.reshape(dy, [n, oh, ow, c, 1]) });
+  const back = runner.reshape(runner.transpose(runner.reshape(spread, [n * oh, ow, c, k, k]), [0, 3, 1, 4, 2]), [n, oh * k, ow * k, c]);
+  return back === covered || (oh * k === h && ow * k === w) ? back : padOrCrop(runner, back, 0, h - oh * k, 0, w - ow * k);
+}
+
+/**
  * `MaxPoolGrad` for tfjs-wasm. Its native kernel (and its `MaxPoolWithArgmax`) misplace the gradient
  * in some windows, e.g. when the maximum is a window's last element — checked against the cpu
  * backend and a direct oracle. Here each window tap is visited in the cpu backend's scan order; the
@@ -47,6 +67,8 @@ export function makeMaxPoolGrad(backendName: string): KernelFunc {
       const { filterHeight: kh, filterWidth: kw, padInfo } = info;
       if (sh !== sw) return runner.runKeep('MaxPoolGrad', inputs, attrs);
       const s = sh;
+      const unpadded = padInfo.top === 0 && padInfo.left === 0 && padInfo.bottom <= 0 && padInfo.right <= 0;
+      if (kh === s && kw === s && unpadded) return nonOverlapping(runner, dy, input, output, s);
       // Pad with −∞ so that padding never equals a window's maximum.
       const hp = Math.max(h + padInfo.top + padInfo.bottom, (oh - 1) * s + kh);
       const wp = Math.max(w + padInfo.left + padInfo.right, (ow - 1) * s + kw);

@@ -1,0 +1,153 @@
+import { readFile } from 'node:fs/promises';
+import { parseArgs } from 'node:util';
+import { PHANTOM_DOMAINS } from '@pedseg/data';
+import { loadModel } from '@pedseg/core';
+import { predictVolume } from '@pedseg/models';
+import { createVolume, readNifti, writeNifti } from '@pedseg/volume';
+import { ProgressBar } from './callbacks/progress_bar.js';
+import { TrainConfigError } from './errors.js';
+import type { ExperimentConfig } from './experiment/config.js';
+import { writeExperimentReport } from './experiment/report.js';
+import { runExperiment } from './experiment/run.js';
+
+/** Output sinks of a command (the same shape as `@pedseg/cli`'s `CommandIo`). */
+export interface TrainCommandIo {
+  /** Writes to standard output. */
+  stdout(text: string): void;
+  /** Writes to standard error. */
+  stderr(text: string): void;
+}
+
+/** A `pedseg` sub-command (the same shape as `@pedseg/cli`'s `Command`), for the CLI to register. */
+export interface TrainCommand {
+  /** The word after `pedseg`. */
+  readonly name: string;
+  /** One line for the usage listing. */
+  readonly summary: string;
+  /** Runs the command on its own arguments; resolves to the exit code (0 ok, 1 failure, 2 usage). */
+  run(argv: readonly string[], io: TrainCommandIo): Promise<number>;
+}
+
+async function guarded(io: TrainCommandIo, usage: string, body: () => Promise<number>): Promise<number> {
+  try {
+    return await body();
+  } catch (error) {
+    const e = error as Error;
+    if (e instanceof TypeError && 'code' in e && String((e as { code?: unknown }).code).startsWith('ERR_PARSE_ARGS')) {
+      io.stderr(`${e.message}\n${usage}\n`);
+      return 2;
+    }
+    io.stderr(`${e.name}: ${e.message}\n`);
+    return 1;
+  }
+}
+
+/**
+ * Reads an experiment config from a JSON file.
+ * @throws {@link TrainConfigError} when the file is missing or not valid JSON.
+ */
+export async function readExperimentConfig(path: string): Promise<ExperimentConfig> {
+  let text: string;
+  try {
+    text = await readFile(path, 'utf8');
+  } catch {
+    throw new TrainConfigError(`config file ${path} cannot be read`);
+  }
+  try {
+    return JSON.parse(text) as ExperimentConfig;
+  } catch (error) {
+    throw new TrainConfigError(`config file ${path} is not valid JSON: ${(error as Error).message}`);
+  }
+}
+
+const TRAIN_USAGE = 'usage: pedseg train --config FILE [--fold I] [--output DIR]';
+
+/** `pedseg train --config FILE [--fold I] [--output DIR]`: runs an experiment (or one fold of it). */
+export const trainCommand: TrainCommand = {
+  name: 'train',
+  summary: 'run a leave-one-out experiment from a JSON config (one fold with --fold I)',
+  run: (argv, io) =>
+    guarded(io, TRAIN_USAGE, async () => {
+      const { values } = parseArgs({ args: [...argv], options: { config: { type: 'string' }, fold: { type: 'string' }, output: { type: 'string' } }, strict: true });
+      if (values.config === undefined) {
+        io.stderr(`--config is required\n${TRAIN_USAGE}\n`);
+        return 2;
+      }
+      const config = await readExperimentConfig(values.config);
+      if (values.fold !== undefined) {
+        const fold = Number(values.fold);
+        if (!Number.isInteger(fold) || fold < 0) {
+          io.stderr(`--fold must be a non-negative integer, got '${values.fold}'\n`);
+          return 2;
+        }
+        config.folds = [fold];
+      }
+      if (values.output !== undefined) config.outputDir = values.output;
+      const report = await runExperiment(config, { callbacks: [new ProgressBar()], exitOnInterrupt: true });
+      io.stdout(`${JSON.stringify(report.summary, null, 2)}\n`);
+      return 0;
+    }),
+};
+
+const PREDICT_USAGE = 'usage: pedseg predict --model DIR --input IMAGE.nii.gz --output LABELS.nii.gz [--domain NAME|INDEX]';
+
+/** Resolves `--domain`: an index, or a phantom domain name (`ankle` 0, `knee` 1, `shoulder` 2). */
+function domainIndex(value: string): number {
+  if (/^\d+$/.test(value)) return Number(value);
+  const i = (PHANTOM_DOMAINS as readonly string[]).indexOf(value);
+  if (i < 0) throw new TrainConfigError(`--domain must be an index or one of ${PHANTOM_DOMAINS.join(', ')}, got '${value}'`);
+  return i;
+}
+
+/**
+ * `pedseg predict --model DIR --input IMAGE.nii.gz --output LABELS.nii.gz [--domain NAME]`: slice-wise
+ * prediction of a 3D image with a saved model; writes the arg-max label map (uint8) atomically. No
+ * post-processing (run `pedseg postprocess` on the output).
+ */
+export const predictCommand: TrainCommand = {
+  name: 'predict',
+  summary: 'predict a 3D label map from a NIfTI image with a saved model',
+  run: (argv, io) =>
+    guarded(io, PREDICT_USAGE, async () => {
+      const { values } = parseArgs({
+        args: [...argv],
+        options: { model: { type: 'string' }, input: { type: 'string' }, output: { type: 'string' }, domain: { type: 'string' } },
+        strict: true,
+      });
+      if (values.model === undefined || values.input === undefined || values.output === undefined) {
+        io.stderr(`--model, --input and --output are required\n${PREDICT_USAGE}\n`);
+        return 2;
+      }
+      const model = await loadModel(values.model);
+      const image = await readNifti(values.input);
+      const probs = await predictVolume(model, image, values.domain !== undefined ? { domain: domainIndex(values.domain) } : {});
+      const size = image.shape[0] * image.shape[1] * image.shape[2];
+      const labels = new Uint8Array(size);
+      for (let i = 0; i < size; i += 1) {
+        let best = 0;
+        for (let c = 1; c < probs.numChannels; c += 1) if ((probs.data[c * size + i] as number) > (probs.data[best * size + i] as number)) best = c;
+        labels[i] = best;
+      }
+      await writeNifti(values.output, createVolume(labels, image.shape, { affine: image.affine }), { datatype: 'uint8' });
+      model.dispose();
+      io.stdout(`${values.output}\n`);
+      return 0;
+    }),
+};
+
+/** `pedseg report RUN_DIR`: merges the fold outputs of a run into per-case and summary tables. */
+export const reportCommand: TrainCommand = {
+  name: 'report',
+  summary: 'merge the fold outputs of a run directory into per-case and mean ± std tables',
+  run: (argv, io) =>
+    guarded(io, 'usage: pedseg report RUN_DIR', async () => {
+      const { positionals } = parseArgs({ args: [...argv], allowPositionals: true, strict: true, options: {} });
+      if (positionals.length !== 1) {
+        io.stderr('usage: pedseg report RUN_DIR\n');
+        return 2;
+      }
+      const report = await writeExperimentReport(positionals[0] as string);
+      io.stdout(`${report.cases.length} case(s) merged into ${positionals[0]}/summary.csv\n`);
+      return 0;
+    }),
+};
