@@ -26,8 +26,8 @@ function net(seed: number): tfl.LayersModel {
 }
 
 const x = tf.randomUniform([8, 32, 32, 1], 0, 1, 'float32', 1);
-const y = tf.tidy(() => tf.oneHot(tf.cast(tf.greater(tf.squeeze(x, [3]), 0.5), 'int32'), 2).cast('float32'));
-const steps = 10;
+const y = tf.tidy(() => tf.cast(tf.oneHot(tf.cast(tf.greater(tf.squeeze(x, [3]), 0.5), 'int32'), 2), 'float32'));
+const steps = 3;
 
 const a = net(1);
 const trainer = new Trainer({ s: { model: a, optimizer: { learningRate: 1e-3 } } });

@@ -14,7 +14,7 @@ import {
   trainingPreset,
 } from '@pedseg/train';
 import type { BatchEndEvent } from '@pedseg/train';
-import { tempDir, tinySegmenter, useCpu } from './helpers.js';
+import { sameArrays, tempDir, tinySegmenter, useCpu, weightValues } from './helpers.js';
 
 beforeAll(useCpu);
 
@@ -80,6 +80,14 @@ describe('fit and checkpoint errors', () => {
     await expect(loadCheckpoint(broken, trainer)).rejects.toThrow(CheckpointError);
     writeFileSync(join(dir, 'latest.json'), '{"checkpoint": "../etc"}');
     await expect(fit({ trainer, epochs: 2, stepsPerEpoch: 1, trainStep, checkpointDir: dir, seed: 1 })).rejects.toThrow(CheckpointError);
+    // A checkpoint of another architecture is refused before any live weight changes.
+    const other = tinySegmenter(1, 3);
+    const otherTrainer = new Trainer({ s: { model: other, optimizer: { learningRate: 1e-3 } } });
+    const before = weightValues(other);
+    await expect(loadCheckpoint(join(dir, 'step-000000001'), otherTrainer)).rejects.toThrow(/optimizer state of 's'/);
+    expect(sameArrays(weightValues(other), before)).toBe(true);
+    otherTrainer.dispose();
+    other.dispose();
     x.dispose();
     trainer.dispose();
     seg.dispose();

@@ -11,7 +11,8 @@ export interface JsonlLoggerOptions {
 /**
  * Appends one JSON object per line: `{"type":"batch","epoch","batch","step",…terms}` after every batch
  * and `{"type":"epoch","epoch","seconds","train":{…},"validation":{…}}` after every epoch. Appending
- * means a resumed run continues the same file. Non-finite numbers are written as `null`.
+ * means a resumed run continues the same file; batches run after the last checkpoint of an interrupted
+ * run are run, and logged, again (`step` tells them apart). Non-finite numbers are written as `null`.
  */
 export class JsonlLogger implements TrainingCallback {
   private ready: Promise<void> | null = null;

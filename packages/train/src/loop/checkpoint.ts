@@ -210,6 +210,17 @@ export async function loadCheckpoint(folder: string, trainer: Trainer): Promise<
   for (const name of trainer.networks) {
     if (file.optimizers[name] == null) throw new CheckpointError(`loadCheckpoint: ${statePath} has no state for network '${name}'`, statePath);
   }
+  // Check the optimizer layouts before touching any live weight, so a mismatch leaves the run intact.
+  for (const name of trainer.networks) {
+    const sizes = trainer.optimizer(name).ownedVariables.map((v) => v.size);
+    const rec = file.optimizers[name] as OptimizerRecord;
+    if (!Array.isArray(rec.sizes) || rec.sizes.length !== sizes.length || rec.sizes.some((s, i) => s !== sizes[i])) {
+      throw new CheckpointError(
+        `loadCheckpoint: ${statePath}: the optimizer state of '${name}' covers variables of sizes [${String(rec.sizes)}], the live network has [${sizes.join(',')}]`,
+        statePath,
+      );
+    }
+  }
   await restoreWeights(root, trainer);
   for (const name of trainer.networks) {
     const rec = file.optimizers[name] as OptimizerRecord;

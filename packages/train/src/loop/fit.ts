@@ -37,7 +37,10 @@ export interface FitOptions {
   trainStep(ctx: StepContext): TermValues | Promise<TermValues>;
   /** Validation after each epoch; returns scores such as `{ dice }`. */
   validate?(epoch: number): Record<string, number> | Promise<Record<string, number>>;
-  /** Validation score selecting the best checkpoint. Default `'dice'`. */
+  /**
+   * Validation score selecting the best epoch. Default `'dice'`. Its weights are written to
+   * `checkpointDir/best/` when a checkpoint directory is given.
+   */
   monitor?: string;
   /** `'max'` (Dice; default) or `'min'` (a loss). */
   monitorMode?: 'max' | 'min';
