@@ -5,7 +5,7 @@ import { defineConfig } from 'vitest/config';
 const conditions = ['@pedseg/source', 'module', 'node', 'import', 'default'];
 const packages = readdirSync('packages').filter((name) => existsSync(`packages/${name}/test`));
 // The guides' code blocks are executed by docs/test (a project of its own).
-const extraProjects = existsSync('docs/test') ? [{ extends: true, test: { name: 'docs', root: 'docs', include: ['test/**/*.test.ts'] } }] : [];
+const extraProjects = existsSync('docs/test') ? [{ extends: true as const, test: { name: 'docs', root: 'docs', include: ['test/**/*.test.ts'] } }] : [];
 
 export default defineConfig({
   resolve: { conditions },
@@ -15,7 +15,7 @@ export default defineConfig({
     hookTimeout: 120_000,
     pool: 'forks',
     projects: packages.map((name) => ({
-      extends: true,
+      extends: true as const,
       test: {
         name,
         root: `packages/${name}`,

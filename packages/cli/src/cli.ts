@@ -1,9 +1,17 @@
 import { evaluateCommand } from './commands/evaluate.js';
 import { postprocessCommand } from './commands/postprocess.js';
 import { rankCommand } from './commands/rank.js';
+import { predictCommand, reportCommand, trainCommand } from './commands/training.js';
 import type { Command, CommandIo } from './command.js';
 
-const COMMANDS: readonly Command[] = [evaluateCommand, rankCommand, postprocessCommand];
+const COMMANDS: readonly Command[] = [
+  evaluateCommand,
+  rankCommand,
+  postprocessCommand,
+  trainCommand,
+  predictCommand,
+  reportCommand,
+];
 
 function usage(): string {
   const lines = COMMANDS.map((c) => `  ${c.name.padEnd(12)} ${c.summary}`);

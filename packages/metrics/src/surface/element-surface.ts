@@ -10,9 +10,9 @@ import { withinTolerance } from './tolerance.js';
  * per axis, and corner c sits between padded voxels c and c + 1 on each axis. Codes 0 (all outside) and
  * 255 (all inside) carry no surface.
  *
- * @returns `{ codes, shape }` — one code per corner, x fastest.
+ * @returns `{ codes, shape, count }` — one code per corner, x fastest, and the number of surface corners.
  */
-export function cornerCodes(mask: PaddedMask): { codes: Uint8Array; shape: Vec3 } {
+export function cornerCodes(mask: PaddedMask): { codes: Uint8Array; shape: Vec3; count: number } {
   const [px, py, pz] = mask.shape;
   const m = mask.data;
   const cx = px - 1;
@@ -21,6 +21,7 @@ export function cornerCodes(mask: PaddedMask): { codes: Uint8Array; shape: Vec3 
   const codes = new Uint8Array(cx * cy * cz);
   const plane = px * py;
   let out = 0;
+  let count = 0;
   for (let z = 0; z < cz; z++) {
     for (let y = 0; y < cy; y++) {
       // Walking along x, the upper half of a corner's cube becomes the lower half of the next
@@ -31,10 +32,11 @@ export function cornerCodes(mask: PaddedMask): { codes: Uint8Array; shape: Vec3 
         const nibble = (m[i]! << 3) | (m[i + plane]! << 2) | (m[i + px]! << 1) | m[i + px + plane]!;
         code = ((code & 15) << 4) | nibble;
         codes[out] = code;
+        if (code !== 0 && code !== 255) count++;
       }
     }
   }
-  return { codes, shape: [cx, cy, cz] };
+  return { codes, shape: [cx, cy, cz], count };
 }
 
 

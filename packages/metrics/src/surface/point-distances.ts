@@ -34,31 +34,31 @@ export function voxelSurfacePoints(surface: Uint8Array, count: number, shape: Ve
   return { coords, indices };
 }
 
-/** Surface corners (codes other than 0 and 255 on the corner grid) as points with their codes. */
-export function elementSurfacePoints(codes: Uint8Array, shape: Vec3): SurfacePoints {
-  let count = 0;
-  for (let i = 0; i < codes.length; i++) {
-    const c = codes[i]!;
-    if (c !== 0 && c !== 255) count++;
-  }
+/** Surface corners (codes other than 0 and 255 on the corner grid, `count` of them) as points with their codes. */
+export function elementSurfacePoints(codes: Uint8Array, count: number, shape: Vec3): SurfacePoints {
   const coords = new Float64Array(3 * count);
   const own = new Uint8Array(count);
   const indices = new Uint32Array(count);
-  const [nx, ny, nz] = shape;
+  const [nx, ny] = shape;
+  // Runs of 0 (outside) and 255 (inside) dominate: skip them a 32-bit word at a time.
+  const whole = codes.length >> 2;
+  const words = codes.byteOffset % 4 === 0 ? new Uint32Array(codes.buffer, codes.byteOffset, whole) : null;
   let k = 0;
-  let i = 0;
-  for (let z = 0; z < nz; z++) {
-    for (let y = 0; y < ny; y++) {
-      for (let x = 0; x < nx; x++, i++) {
-        const c = codes[i]!;
-        if (c === 0 || c === 255) continue;
-        own[k] = c;
-        indices[k] = i;
-        coords[3 * k] = x;
-        coords[3 * k + 1] = y;
-        coords[3 * k + 2] = z;
-        k++;
-      }
+  for (let w = 0; w <= whole; w++) {
+    if (words !== null && w < whole) {
+      const word = words[w]!;
+      if (word === 0 || word === 0xffffffff) continue;
+    }
+    const end = Math.min(4 * w + 4, codes.length);
+    for (let i = 4 * w; i < end; i++) {
+      const c = codes[i]!;
+      if (c === 0 || c === 255) continue;
+      own[k] = c;
+      indices[k] = i;
+      coords[3 * k] = i % nx;
+      coords[3 * k + 1] = Math.floor(i / nx) % ny;
+      coords[3 * k + 2] = Math.floor(i / (nx * ny));
+      k++;
     }
   }
   return { coords, indices, codes: own };

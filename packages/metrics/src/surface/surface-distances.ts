@@ -107,10 +107,10 @@ export function structureSurfaceDistances(
   const refCodes = cornerCodes(ref);
   const predCodes = cornerCodes(pred);
   const areas = surfelAreaByCode(spacing);
-  if (usePoints(method, borders(refCodes.codes) + borders(predCodes.codes), refCodes.codes.length)) {
+  if (usePoints(method, refCodes.count + predCodes.count, refCodes.codes.length)) {
     const { rankOfCode } = rankCodesByArea(areas);
-    const refPoints = elementSurfacePoints(refCodes.codes, refCodes.shape);
-    const predPoints = elementSurfacePoints(predCodes.codes, refCodes.shape);
+    const refPoints = elementSurfacePoints(refCodes.codes, refCodes.count, refCodes.shape);
+    const predPoints = elementSurfacePoints(predCodes.codes, predCodes.count, refCodes.shape);
     const tree = (p: SurfacePoints): SurfacePointTree => pointTree(p, spacing);
     for (const d of directions) {
       out[d] =
@@ -127,13 +127,4 @@ export function structureSurfaceDistances(
         : directedElementDistances(predCodes.codes, refCodes.codes, refCodes.shape, spacing, areas, tolerance);
   }
   return out;
-}
-
-function borders(codes: Uint8Array): number {
-  let n = 0;
-  for (let i = 0; i < codes.length; i++) {
-    const c = codes[i]!;
-    if (c !== 0 && c !== 255) n++;
-  }
-  return n;
 }
