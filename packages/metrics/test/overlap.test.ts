@@ -96,6 +96,36 @@ describe('overlap scores', () => {
     );
   });
 
+  it('census counts long runs of labels (skipped a word at a time) exactly', () => {
+    fc.assert(
+      fc.property(
+        fc.array(fc.tuple(fc.constantFrom(0, 1, 2), fc.constantFrom(0, 1, 3), fc.integer({ min: 1, max: 20 })), { minLength: 1, maxLength: 30 }),
+        fc.integer({ min: 1, max: 17 }),
+        (runs, nx) => {
+          const r: number[] = [];
+          const p: number[] = [];
+          for (const [a, b, n] of runs) {
+            for (let i = 0; i < n; i++) {
+              r.push(a);
+              p.push(b);
+            }
+          }
+          while (r.length % nx !== 0) {
+            r.push(0);
+            p.push(0);
+          }
+          const census = labelCensus(Uint8Array.from(r), Uint8Array.from(p), [nx, r.length / nx, 1]);
+          const naive = new Map<string, number>();
+          r.forEach((v, i) => naive.set(`${v},${p[i]}`, (naive.get(`${v},${p[i]}`) ?? 0) + 1));
+          const got = new Map<string, number>();
+          for (const [rv, row] of census.joint) for (const [pv, c] of row) got.set(`${rv},${pv}`, c);
+          expect(got).toEqual(naive);
+        },
+      ),
+      { numRuns: 200 },
+    );
+  });
+
   it('census bounding boxes are tight', () => {
     const shape = [4, 3, 2] as const;
     const r = new Uint8Array(24);

@@ -43,9 +43,9 @@ function freeze(boxes: Map<number, GrowingBox>): Map<number, Box3> {
   return out;
 }
 
-/** 32-bit views of two byte arrays (whole words only), or null when the data are not aligned bytes. */
+/** 32-bit views of two unsigned byte arrays (whole words only), or null when the data are not aligned bytes. */
 function byteWords(a: ArrayLike<number>, b: ArrayLike<number>): [Uint32Array, Uint32Array] | null {
-  const aligned = (v: ArrayLike<number>): v is Uint8Array | Int8Array => (v instanceof Uint8Array || v instanceof Int8Array) && v.byteOffset % 4 === 0;
+  const aligned = (v: ArrayLike<number>): v is Uint8Array => v instanceof Uint8Array && v.byteOffset % 4 === 0;
   if (!aligned(a) || !aligned(b)) return null;
   const n = Math.floor(Math.min(a.length, b.length) / 4);
   return [new Uint32Array(a.buffer, a.byteOffset, n), new Uint32Array(b.buffer, b.byteOffset, n)];
@@ -84,11 +84,14 @@ export function labelCensus(reference: ArrayLike<number>, prediction: ArrayLike<
       let p = prediction[offset]!;
       let start = 0;
       for (let x = 1; x < nx; x++) {
-        if (words !== null && r === 0 && p === 0 && ((offset + x) & 3) === 0) {
+        if (words !== null && ((offset + x) & 3) === 0) {
+          // Long runs (background outside, the structure inside) advance four voxels per step.
           const [rw, pw] = words;
+          const rRun = (r * 0x01010101) >>> 0;
+          const pRun = (p * 0x01010101) >>> 0;
           let w = (offset + x) >> 2;
           const last = (offset + nx) >> 2;
-          while (w < last && rw[w] === 0 && pw[w] === 0) w++;
+          while (w < last && rw[w] === rRun && pw[w] === pRun) w++;
           x = (w << 2) - offset;
           if (x >= nx) break;
         }
