@@ -8,6 +8,7 @@ import {
   makeDepthwiseConv2dNativeBackpropInput,
 } from './kernels/depthwise_conv2d_backprop.js';
 import { rememberOriginalKernel } from './kernels/kernel_runner.js';
+import { makeMean, makeSum } from './kernels/leading_axes_reduction.js';
 import { makeMaxPoolGrad } from './kernels/max_pool_grad.js';
 import { makeUnsortedSegmentSum } from './kernels/unsorted_segment_sum.js';
 
@@ -18,7 +19,8 @@ import { makeUnsortedSegmentSum } from './kernels/unsorted_segment_sum.js';
  * slower than the rewrite (`Conv2DBackpropInput`, `BatchMatMul` with transpose flags), or giving wrong
  * results (`MaxPoolGrad`: the gradient lands on the wrong element in some windows;
  * `Conv3DBackpropInputV2`: wrong values; `Conv3DBackpropFilterV2`: wrong for strides above 1; all three
- * Conv3D kernels ≈40× slower than the same work as 2D convolutions).
+ * Conv3D kernels ≈40× slower than the same work as 2D convolutions; `Sum` and `Mean` over leading axes,
+ * as in batch-norm moments, ≈4× slower than a matrix product with a row of ones).
  */
 export const WASM_TRAINING_KERNELS: readonly string[] = [
   'Conv2DBackpropFilter',
@@ -31,6 +33,8 @@ export const WASM_TRAINING_KERNELS: readonly string[] = [
   'Conv3D',
   'Conv3DBackpropInputV2',
   'Conv3DBackpropFilterV2',
+  'Sum',
+  'Mean',
 ];
 
 const factories: Record<string, (backendName: string) => KernelFunc> = {
@@ -44,6 +48,8 @@ const factories: Record<string, (backendName: string) => KernelFunc> = {
   Conv3D: makeConv3D,
   Conv3DBackpropInputV2: makeConv3DBackpropInputV2,
   Conv3DBackpropFilterV2: makeConv3DBackpropFilterV2,
+  Sum: makeSum,
+  Mean: makeMean,
 };
 
 const ours = new WeakSet<KernelFunc>();

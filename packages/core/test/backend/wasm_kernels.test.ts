@@ -43,6 +43,11 @@ const conv2dCases: ConvCase[] = [
   { x: [2, 9, 7, 4], filter: [2, 2, 4, 3], stride: 2, pad: 'valid' },
   { x: [2, 8, 6, 4], filter: [2, 2, 4, 3], stride: 2, pad: 'same' },
   { x: [2, 5, 5, 3], filter: [1, 1, 3, 6], stride: 1, pad: 'same' },
+  // Stride 1 with one input channel (the filter gradient's matrix-product path, asymmetric 'same'
+  // padding) and with more channels than that path takes (the convolution identity).
+  { x: [2, 6, 5, 1], filter: [4, 3, 1, 3], stride: 1, pad: 'same' },
+  { x: [1, 9, 8, 1], filter: [3, 3, 1, 2], stride: 1, pad: 2 },
+  { x: [2, 6, 6, 6], filter: [3, 3, 6, 4], stride: 1, pad: 'same' },
 ];
 
 beforeAll(async () => {

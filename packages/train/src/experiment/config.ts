@@ -1,9 +1,23 @@
+import { PHANTOM_DOMAINS } from '@pedseg/data';
 import type { PhantomDomain } from '@pedseg/data';
 import { TrainConfigError } from '../errors.js';
 import { trainingPreset } from '../presets.js';
 
-/** Training procedure of an experiment (the multi strategy of the combined-regularization paper). */
-export type ExperimentProcedure = 'baseline' | 'combined-regularization';
+/**
+ * Training procedure of an experiment: plain cross-entropy, combined regularization (paper 000),
+ * SPAR (paper 001), or the multi-task, multi-domain procedure (papers 002/003, needs `data.domains`).
+ */
+export type ExperimentProcedure = 'baseline' | 'combined-regularization' | 'spar' | 'multi-task';
+
+/**
+ * Single-domain output strategy (paper 000, §3.2): one softmax network (`multi`), one sigmoid "any bone"
+ * network whose C largest components are kept (`global`), or one sigmoid network per bone merged by
+ * `@pedseg/postprocess` (`individual`).
+ */
+export type ExperimentStrategy = 'multi' | 'global' | 'individual';
+
+/** Multi-domain network variant (paper 002): every parameter shared, or domain-specific layers (DSL). */
+export type ExperimentDomainStrategy = 'shared' | 'dsl';
 
 /**
  * An experiment: data, network, procedure and schedule. Plain JSON-compatible, so it can come from a
@@ -16,11 +30,13 @@ export interface ExperimentConfig {
   outputDir: string;
   /** Seed of phantoms, splits order, data order and initial weights. Default 0. */
   seed?: number;
-  /** Synthetic phantom cohort of one joint (`@pedseg/data`). */
+  /** Synthetic phantom cohort (`@pedseg/data`): one joint (`domain`) or several (`domains`, multi-task). */
   data: {
-    /** Joint. */
-    domain: PhantomDomain;
-    /** Number of cases (≥ 3 for leave-one-out). */
+    /** Joint of a single-domain experiment. */
+    domain?: PhantomDomain;
+    /** Joints of a multi-domain experiment (lock-step leave-one-out, domain-balanced batches). */
+    domains?: PhantomDomain[];
+    /** Number of cases per joint (≥ 3 for leave-one-out). */
     cases: number;
     /** Phantom grid `[nx, ny, nz]`; default `@pedseg/data`'s small grid. */
     shape?: [number, number, number];
@@ -38,12 +54,25 @@ export interface ExperimentConfig {
     /** Attention gates (Att-UNet). Default true. */
     attention?: boolean;
   };
-  /** Procedure. Default `'combined-regularization'`. */
+  /** Procedure. Default `'combined-regularization'`, or `'multi-task'` with `data.domains`. */
   procedure?: ExperimentProcedure;
+  /** Single-domain output strategy. Default `'multi'`. */
+  strategy?: ExperimentStrategy;
+  /** Multi-domain network variant (`data.domains`). Default `'dsl'`. */
+  domainStrategy?: ExperimentDomainStrategy;
   /** Shape-priors weight (combined regularization). Default from the preset, else 0.1. */
   lambda1?: number;
-  /** Adversarial weight (combined regularization). Default from the preset, else 0.01. */
+  /**
+   * Adversarial weight (combined regularization; default from the preset, else 0.01), or the
+   * contrastive weight (multi-task; default from the preset, else 0.5; 0 disables it).
+   */
   lambda2?: number;
+  /** SPAR weight λ. Default from the preset, else 0.01. */
+  lambda?: number;
+  /** Multi-joint anatomical priors weight (multi-task); > 0 pre-trains a multi-joint auto-encoder. Default from the preset, else 0.1. */
+  lambda3?: number;
+  /** Multi-task: contrastive term on every embedding scale (paper 002) instead of the bottleneck only (paper 003). Default true. */
+  multiScale?: boolean;
   /** A preset of {@link TRAINING_PRESETS} providing learning rate, batch size, epochs and λ. */
   preset?: string;
   /** Adam learning rate (overrides the preset). */
@@ -52,7 +81,7 @@ export interface ExperimentConfig {
   batchSize?: number;
   /** Epochs (overrides the preset). */
   epochs?: number;
-  /** Auto-encoder pre-training epochs (λ1 > 0). Default 1. */
+  /** Auto-encoder pre-training epochs (λ1 > 0, SPAR, λ3 > 0). Default 1. */
   autoEncoderEpochs?: number;
   /** Run only these folds (e.g. `[i]` for `--fold i`); default all. */
   folds?: number[];
@@ -68,16 +97,26 @@ export interface ResolvedExperimentConfig {
   readonly outputDir: string;
   /** Seed. */
   readonly seed: number;
-  /** Data options. */
-  readonly data: { readonly domain: PhantomDomain; readonly cases: number; readonly shape: [number, number, number] | null; readonly emptyFraction: number };
+  /** Data options; `domain` is `domains[0]`; more than one domain (or `multiDomain`) means multi-task. */
+  readonly data: { readonly domain: PhantomDomain; readonly domains: readonly PhantomDomain[]; readonly multiDomain: boolean; readonly cases: number; readonly shape: [number, number, number] | null; readonly emptyFraction: number };
   /** Network options. */
   readonly network: { readonly inputSize: [number, number]; readonly depth: number; readonly filters: number; readonly attention: boolean };
   /** Procedure. */
   readonly procedure: ExperimentProcedure;
-  /** λ1. */
+  /** Output strategy (`multi` for multi-domain runs). */
+  readonly strategy: ExperimentStrategy;
+  /** Multi-domain network variant. */
+  readonly domainStrategy: ExperimentDomainStrategy;
+  /** λ1 (shape priors; 0 unless combined regularization). */
   readonly lambda1: number;
-  /** λ2. */
+  /** λ2 (adversarial for combined regularization, contrastive for multi-task). */
   readonly lambda2: number;
+  /** SPAR λ (0 unless SPAR). */
+  readonly lambda: number;
+  /** λ3 (MJAP; 0 unless multi-task). */
+  readonly lambda3: number;
+  /** Multi-scale contrastive term. */
+  readonly multiScale: boolean;
   /** Learning rate. */
   readonly learningRate: number;
   /** Batch size. */
@@ -91,6 +130,8 @@ export interface ResolvedExperimentConfig {
   /** Closing radius. */
   readonly closingRadius: number;
 }
+
+const PROCEDURES: readonly ExperimentProcedure[] = ['baseline', 'combined-regularization', 'spar', 'multi-task'];
 
 function positive(name: string, v: number, integer = true): void {
   if (!Number.isFinite(v) || v <= 0 || (integer && !Number.isInteger(v))) {
@@ -108,13 +149,44 @@ export function resolveExperimentConfig(config: ExperimentConfig): ResolvedExper
   if (typeof config.outputDir !== 'string' || config.outputDir === '') throw new TrainConfigError('experiment config: outputDir must be a non-empty string');
   if (config.data == null) throw new TrainConfigError('experiment config: data is required');
   const preset = config.preset !== undefined ? trainingPreset(config.preset) : null;
-  const procedure = config.procedure ?? 'combined-regularization';
-  if (procedure !== 'baseline' && procedure !== 'combined-regularization') {
-    throw new TrainConfigError(`experiment config: procedure must be 'baseline' or 'combined-regularization', got '${String(procedure)}'`);
+  const domains = config.data.domains ?? (config.data.domain !== undefined ? [config.data.domain] : []);
+  if (domains.length === 0) throw new TrainConfigError('experiment config: data.domain or data.domains is required');
+  for (const d of domains) {
+    if (!PHANTOM_DOMAINS.includes(d)) throw new TrainConfigError(`experiment config: unknown phantom domain '${String(d)}' (expected ${PHANTOM_DOMAINS.join(', ')})`);
   }
-  const lambda1 = procedure === 'baseline' ? 0 : (config.lambda1 ?? preset?.lambdas['lambda1'] ?? 0.1);
-  const lambda2 = procedure === 'baseline' ? 0 : (config.lambda2 ?? preset?.lambdas['lambda2'] ?? 0.01);
-  for (const [k, v] of [['lambda1', lambda1], ['lambda2', lambda2]] as const) {
+  if (new Set(domains).size !== domains.length) throw new TrainConfigError(`experiment config: data.domains has duplicates: ${domains.join(', ')}`);
+  const multiDomain = config.data.domains !== undefined;
+  const procedure = config.procedure ?? (multiDomain ? 'multi-task' : 'combined-regularization');
+  if (!PROCEDURES.includes(procedure)) {
+    throw new TrainConfigError(`experiment config: procedure must be one of ${PROCEDURES.map((p) => `'${p}'`).join(', ')}, got '${String(procedure)}'`);
+  }
+  if (multiDomain !== (procedure === 'multi-task')) {
+    throw new TrainConfigError(
+      multiDomain
+        ? `experiment config: data.domains needs procedure 'multi-task', got '${procedure}'`
+        : "experiment config: procedure 'multi-task' needs data.domains (the joints trained together)",
+    );
+  }
+  const strategy = config.strategy ?? 'multi';
+  if (strategy !== 'multi' && strategy !== 'global' && strategy !== 'individual') {
+    throw new TrainConfigError(`experiment config: strategy must be 'multi', 'global' or 'individual', got '${String(strategy)}'`);
+  }
+  if (multiDomain && strategy !== 'multi') throw new TrainConfigError(`experiment config: multi-domain networks use the 'multi' strategy, got '${strategy}'`);
+  const domainStrategy = config.domainStrategy ?? 'dsl';
+  if (domainStrategy !== 'shared' && domainStrategy !== 'dsl') {
+    throw new TrainConfigError(`experiment config: domainStrategy must be 'shared' or 'dsl', got '${String(domainStrategy)}'`);
+  }
+  const lambdas = preset?.lambdas ?? {};
+  const lambda1 = procedure === 'combined-regularization' ? (config.lambda1 ?? lambdas['lambda1'] ?? 0.1) : 0;
+  const lambda2 =
+    procedure === 'combined-regularization'
+      ? (config.lambda2 ?? lambdas['lambda2'] ?? 0.01)
+      : procedure === 'multi-task'
+        ? (config.lambda2 ?? lambdas['lambda2'] ?? 0.5)
+        : 0;
+  const lambda = procedure === 'spar' ? (config.lambda ?? lambdas['lambda'] ?? 0.01) : 0;
+  const lambda3 = procedure === 'multi-task' ? (config.lambda3 ?? lambdas['lambda3'] ?? 0.1) : 0;
+  for (const [k, v] of [['lambda1', lambda1], ['lambda2', lambda2], ['lambda', lambda], ['lambda3', lambda3]] as const) {
     if (!Number.isFinite(v) || v < 0) throw new TrainConfigError(`experiment config: ${k} must be ≥ 0, got ${v}`);
   }
   const resolved: ResolvedExperimentConfig = {
@@ -122,7 +194,9 @@ export function resolveExperimentConfig(config: ExperimentConfig): ResolvedExper
     outputDir: config.outputDir,
     seed: config.seed ?? 0,
     data: {
-      domain: config.data.domain,
+      domain: domains[0] as PhantomDomain,
+      domains,
+      multiDomain,
       cases: config.data.cases,
       shape: config.data.shape ?? null,
       emptyFraction: config.data.emptyFraction ?? 0.1,
@@ -134,8 +208,13 @@ export function resolveExperimentConfig(config: ExperimentConfig): ResolvedExper
       attention: config.network?.attention ?? true,
     },
     procedure,
+    strategy,
+    domainStrategy,
     lambda1,
     lambda2,
+    lambda,
+    lambda3,
+    multiScale: config.multiScale ?? true,
     learningRate: config.learningRate ?? preset?.learningRate ?? 1e-3,
     batchSize: config.batchSize ?? preset?.batchSize ?? 8,
     epochs: config.epochs ?? preset?.epochs ?? 2,
@@ -151,6 +230,9 @@ export function resolveExperimentConfig(config: ExperimentConfig): ResolvedExper
   positive('autoEncoderEpochs', resolved.autoEncoderEpochs);
   if (!(resolved.data.emptyFraction >= 0 && resolved.data.emptyFraction <= 1)) {
     throw new TrainConfigError(`experiment config: data.emptyFraction must be in [0, 1], got ${resolved.data.emptyFraction}`);
+  }
+  if (multiDomain && resolved.batchSize % domains.length !== 0) {
+    throw new TrainConfigError(`experiment config: batchSize ${resolved.batchSize} must be a multiple of the ${domains.length} domains (domain-balanced batches)`);
   }
   if (resolved.folds !== null) {
     for (const f of resolved.folds) {

@@ -1,6 +1,6 @@
 import { mkdir } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import { argMax, cast, dispose, equal, logicalAnd, oneHot, reshape, sum, tensor1d, tensor4d, tidy } from '@tensorflow/tfjs-core';
+import { dispose } from '@tensorflow/tfjs-core';
 import type { Tensor } from '@tensorflow/tfjs-core';
 import type { LayersModel } from '@tensorflow/tfjs-layers';
 import { DOMAIN_LABELS, concatSliceSets, extractSlices, generateCohort, leaveOneOutSplits } from '@pedseg/data';
@@ -10,12 +10,12 @@ import {
   buildAttentionUNet,
   buildConditionalDiscriminator,
   buildShapeAutoEncoder,
+  buildShapeCodeDiscriminator,
   buildUNet,
   predictVolume,
 } from '@pedseg/models';
-import { postprocessSegmentation } from '@pedseg/postprocess';
-import { createVolume, encodeNifti } from '@pedseg/volume';
-import type { Volume } from '@pedseg/volume';
+import type { FrozenModel } from '@pedseg/losses';
+import { encodeNifti } from '@pedseg/volume';
 import { Trainer } from '../engine/trainer.js';
 import type { TrainableNetwork } from '../engine/trainer.js';
 import { historySeries, learningCurvesSvg } from '../figures/learning_curves.js';
@@ -23,7 +23,9 @@ import { writeFileAtomic } from '../io/atomic.js';
 import { loadBestWeights } from '../loop/checkpoint.js';
 import { fit } from '../loop/fit.js';
 import type { TrainingCallback } from '../loop/types.js';
-import { autoEncoderStep, combinedRegularizationSteps } from '../procedures.js';
+import { autoEncoderStep, combinedRegularizationSteps, sparSteps } from '../procedures.js';
+import { batchTensors, channelsToBatch, perChannelEncoder, targetEncoding, validationDice } from './batches.js';
+import { postprocessPrediction } from './predict.js';
 import { resolveExperimentConfig } from './config.js';
 import type { ExperimentConfig, ResolvedExperimentConfig } from './config.js';
 import { FOLD_SCORES_FILE, REPORT_METRICS, writeExperimentReport } from './report.js';
@@ -35,61 +37,6 @@ export interface RunExperimentOptions {
   callbacks?: readonly TrainingCallback[];
   /** On SIGINT, write a checkpoint and `process.exit(130)` (the CLI's behaviour). Default `false`. */
   exitOnInterrupt?: boolean;
-}
-
-function batchTensors(set: SliceSet, indices: readonly number[], classes: number): { x: Tensor; y: Tensor } {
-  const hw = set.height * set.width;
-  const xs = new Float32Array(indices.length * hw);
-  const ls = new Int32Array(indices.length * hw);
-  indices.forEach((s, i) => {
-    xs.set(set.images.subarray(s * hw, (s + 1) * hw), i * hw);
-    for (let k = 0; k < hw; k += 1) ls[i * hw + k] = set.labels[s * hw + k] as number;
-  });
-  const x = tensor4d(xs, [indices.length, set.height, set.width, 1]);
-  const y = tidy(() => reshape(cast(oneHot(tensor1d(ls, 'int32'), classes), 'float32'), [indices.length, set.height, set.width, classes]));
-  return { x, y };
-}
-
-/** Mean over structures of the 2D Dice aggregated over all validation slices (argmax prediction). */
-function validationDice(model: LayersModel, set: SliceSet, classes: number, batchSize: number): number {
-  const inter = new Float64Array(classes);
-  const total = new Float64Array(classes);
-  for (let start = 0; start < set.count; start += batchSize) {
-    const idx = Array.from({ length: Math.min(batchSize, set.count - start) }, (_, i) => start + i);
-    const { x, y } = batchTensors(set, idx, classes);
-    tidy(() => {
-      const pred = argMax(model.predict(x) as Tensor, -1);
-      const gt = argMax(y, -1);
-      for (let c = 1; c < classes; c += 1) {
-        const p = equal(pred, c);
-        const g = equal(gt, c);
-        inter[c] = (inter[c] as number) + (sum(cast(logicalAnd(p, g), 'float32')).dataSync()[0] as number);
-        total[c] = (total[c] as number) + (sum(cast(p, 'float32')).dataSync()[0] as number) + (sum(cast(g, 'float32')).dataSync()[0] as number);
-      }
-    });
-    dispose([x, y]);
-  }
-  let d = 0;
-  for (let c = 1; c < classes; c += 1) d += (total[c] as number) === 0 ? 1 : (2 * (inter[c] as number)) / (total[c] as number);
-  return d / (classes - 1);
-}
-
-/** Most probable class of every voxel of a channel-major probability stack. */
-function argmaxVolume(data: Float32Array, channels: number, size: number): Uint8Array {
-  const out = new Uint8Array(size);
-  for (let i = 0; i < size; i += 1) {
-    let best = 0;
-    let bestValue = data[i] as number;
-    for (let c = 1; c < channels; c += 1) {
-      const v = data[c * size + i] as number;
-      if (v > bestValue) {
-        bestValue = v;
-        best = c;
-      }
-    }
-    out[i] = best;
-  }
-  return out;
 }
 
 /** Disposes every distinct weight of the given models (which may share layers). */
@@ -131,16 +78,21 @@ async function runFold(
   const train = slices(split.train, cfg.data.emptyFraction);
   const validation = slices(split.validation, 0);
 
+  const strategy = cfg.strategy;
+  const encoding = targetEncoding(strategy, classes);
+  const binary = strategy !== 'multi';
   const build = cfg.network.attention ? buildAttentionUNet : buildUNet;
-  const seg = build({ inputSize, depth, filters, outputStrategy: 'multi', numStructures: classes - 1, name: 'segmentation' });
+  const seg = build({ inputSize, depth, filters, outputStrategy: strategy, numStructures: strategy === 'global' ? 1 : classes - 1, name: 'segmentation' });
   const networks: Record<string, TrainableNetwork> = { segmentation: { model: seg.model, optimizer: { learningRate: cfg.learningRate } } };
   // The models of a builder share layers (model / fullModel, encoder / auto-encoder); their weights are
   // freed once each at the end of the fold.
   const owned: LayersModel[] = [seg.model, seg.fullModel];
-  let encoder: LayersModel | undefined;
-  if (cfg.lambda1 > 0) {
-    // Auto-encoder pre-training on the training label maps, then its encoder is used frozen.
-    const ae = buildShapeAutoEncoder({ inputSize, numChannels: classes, depth, filters });
+  let encoder: FrozenModel | undefined;
+  let codeShape: readonly number[] = [];
+  if (cfg.lambda1 > 0 || cfg.procedure === 'spar') {
+    // Auto-encoder pre-training on the training label maps, then its encoder is used frozen. The
+    // sigmoid strategies use a one-channel auto-encoder trained on every bone channel as a sample.
+    const ae = buildShapeAutoEncoder({ inputSize, numChannels: binary ? 1 : classes, depth, filters });
     owned.push(ae.autoEncoder, ae.encoder, ae.decoder, ae.fullModel);
     const aeTrainer = new Trainer({ autoencoder: { model: ae.autoEncoder, optimizer: { learningRate: cfg.learningRate } } });
     await fit({
@@ -152,17 +104,25 @@ async function runFold(
       exitOnInterrupt: options.exitOnInterrupt ?? false,
       trainStep: (ctx) => {
         const idx = ctx.permutation(train.count).slice(ctx.batch * cfg.batchSize, (ctx.batch + 1) * cfg.batchSize);
-        const { x, y } = batchTensors(train, idx, classes);
-        const logs = autoEncoderStep(aeTrainer, 'autoencoder', { masks: y });
-        dispose([x, y]);
+        const { x, y } = batchTensors(train, idx, encoding);
+        const masks = binary ? channelsToBatch(y) : y;
+        const logs = autoEncoderStep(aeTrainer, 'autoencoder', { masks, crossEntropy: binary ? 'binary' : 'categorical' });
+        dispose([x, y, masks]);
         return logs;
       },
     });
     aeTrainer.dispose();
-    encoder = ae.encoder;
+    encoder = strategy === 'individual' ? perChannelEncoder(ae.encoder) : ae.encoder;
+    const [h, w, c] = ae.codeShape as [number, number, number];
+    codeShape = [h, w, strategy === 'individual' ? c * encoding.channels : c];
   }
   if (cfg.lambda2 > 0) {
-    const D = buildConditionalDiscriminator({ inputSize, maskChannels: classes, widths: [filters, 2 * filters], name: 'discriminator' });
+    const D = buildConditionalDiscriminator({ inputSize, maskChannels: encoding.channels, widths: [filters, 2 * filters], name: 'discriminator' });
+    owned.push(D);
+    networks['discriminator'] = { model: D, optimizer: { learningRate: cfg.learningRate } };
+  }
+  if (cfg.procedure === 'spar') {
+    const D = buildShapeCodeDiscriminator({ codeShape, name: 'discriminator' });
     owned.push(D);
     networks['discriminator'] = { model: D, optimizer: { learningRate: cfg.learningRate } };
   }
@@ -180,20 +140,24 @@ async function runFold(
     extra: { fold: foldIndex, config: cfg },
     trainStep: (ctx) => {
       const idx = ctx.permutation(train.count).slice(ctx.batch * cfg.batchSize, (ctx.batch + 1) * cfg.batchSize);
-      const { x, y } = batchTensors(train, idx, classes);
-      const logs = combinedRegularizationSteps(trainer, {
-        network: 'segmentation',
-        ...(cfg.lambda2 > 0 ? { discriminator: 'discriminator' } : {}),
-        ...(encoder !== undefined ? { encoder } : {}),
-        image: x,
-        labels: y,
-        lambda1: cfg.lambda1,
-        lambda2: cfg.lambda2,
-      });
+      const { x, y } = batchTensors(train, idx, encoding);
+      const logs =
+        cfg.procedure === 'spar' && encoder !== undefined
+          ? sparSteps(trainer, { network: 'segmentation', discriminator: 'discriminator', encoder, image: x, labels: y, lambda: cfg.lambda })
+          : combinedRegularizationSteps(trainer, {
+              network: 'segmentation',
+              ...(cfg.lambda2 > 0 ? { discriminator: 'discriminator' } : {}),
+              ...(encoder !== undefined ? { encoder } : {}),
+              image: x,
+              labels: y,
+              lambda1: cfg.lambda1,
+              lambda2: cfg.lambda2,
+              crossEntropy: binary ? 'binary' : 'categorical',
+            });
       dispose([x, y]);
       return logs;
     },
-    validate: () => ({ dice: validationDice(seg.model, validation, classes, cfg.batchSize) }),
+    validate: () => ({ dice: validationDice((x) => seg.model.predict(x) as Tensor, validation, strategy, encoding.scored, cfg.batchSize) }),
   });
   if (result.best !== null) await loadBestWeights(checkpoints, trainer);
   await writeFileAtomic(join(dir, 'learning_curves.svg'), learningCurvesSvg(historySeries(result.history), { title: `${cfg.name} — fold ${foldIndex}` }));
@@ -202,8 +166,7 @@ async function runFold(
   const test = cases.get(testId) as Phantom;
   const probs = await predictVolume(seg.model, test.image, { batchSize: cfg.batchSize });
   const size = test.image.shape[0] * test.image.shape[1] * test.image.shape[2];
-  const raw: Volume<Uint8Array> = createVolume(argmaxVolume(probs.data, probs.numChannels, size), test.image.shape, { affine: test.image.affine });
-  const post = postprocessSegmentation(raw, { strategy: 'multi', bones: classes - 1, closingRadius: cfg.closingRadius });
+  const post = postprocessPrediction(probs, test, strategy, classes - 1, cfg.closingRadius);
   await writeFileAtomic(join(dir, `${testId}_prediction.nii.gz`), encodeNifti(post, { gzip: true, datatype: 'uint8' }));
   const labels = Array.from({ length: classes - 1 }, (_, i) => i + 1);
   const evaluation = evaluateSegmentation(test.label, post, { labels });

@@ -140,6 +140,27 @@ export class KernelRunner {
     return out;
   }
 
+  /** Whether the backend exposes its heap (tfjs-wasm), so float32 data can be written from JS. */
+  hasHeap(): boolean {
+    const backend = this.backend as Partial<HeapBackend>;
+    return typeof backend.makeOutput === 'function' && typeof backend.typedArrayFromHeap === 'function';
+  }
+
+  /** A new float32 temporary on the heap; only when {@link hasHeap}. Its contents are undefined. */
+  heapOutput(shape: number[]): TensorInfo {
+    const out = (this.backend as HeapBackend).makeOutput(shape, 'float32');
+    this.temporaries.push(out);
+    return out;
+  }
+
+  /**
+   * The heap view of a float32 tensor; only when {@link hasHeap}. Take it after the last allocation:
+   * heap growth detaches earlier views.
+   */
+  heapView(info: TensorInfo): Float32Array {
+    return (this.backend as HeapBackend).typedArrayFromHeap(info);
+  }
+
   /** Contiguous slice. */
   slice(x: TensorInfo, begin: number[], size: number[]): TensorInfo {
     return this.run('Slice', { x }, { begin, size });
