@@ -1,4 +1,5 @@
 import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { PHANTOM_DOMAINS } from '@pedseg/data';
 import { loadModel } from '@pedseg/core';
@@ -7,7 +8,10 @@ import { createVolume, readNifti, writeNifti } from '@pedseg/volume';
 import { ProgressBar } from './callbacks/progress_bar.js';
 import { TrainConfigError } from './errors.js';
 import type { ExperimentConfig } from './experiment/config.js';
+import { compareMethods } from './experiment/compare.js';
 import { writeExperimentReport } from './experiment/report.js';
+import type { ExperimentReport } from './experiment/report.js';
+import { labelsFromProbabilities } from './experiment/predict.js';
 import { runExperiment } from './experiment/run.js';
 
 /** Output sinks of a command (the same shape as `@pedseg/cli`'s `CommandIo`). */
@@ -84,12 +88,19 @@ export const trainCommand: TrainCommand = {
       }
       if (values.output !== undefined) config.outputDir = values.output;
       const report = await runExperiment(config, { callbacks: [new ProgressBar()], exitOnInterrupt: true });
-      io.stdout(`${JSON.stringify(report.summary, null, 2)}\n`);
+      const shown =
+        report.comparison !== undefined
+          ? report.comparison.ranking.methods.map(({ name, rank, mean, std }) => ({ name, rank, mean, std }))
+          : report.methods !== undefined
+            ? Object.fromEntries(Object.entries(report.methods).map(([name, r]) => [name, r.summary]))
+            : report.summary;
+      io.stdout(`${JSON.stringify(shown, null, 2)}\n`);
       return 0;
     }),
 };
 
-const PREDICT_USAGE = 'usage: pedseg predict --model DIR --input IMAGE.nii.gz --output LABELS.nii.gz [--domain NAME|INDEX]';
+const PREDICT_USAGE =
+  'usage: pedseg predict --model DIR --input IMAGE.nii.gz --output LABELS.nii.gz [--domain NAME|INDEX] [--strategy multi|global|individual]';
 
 /** Resolves `--domain`: an index, or a phantom domain name (`ankle` 0, `knee` 1, `shoulder` 2). */
 function domainIndex(value: string): number {
@@ -100,9 +111,10 @@ function domainIndex(value: string): number {
 }
 
 /**
- * `pedseg predict --model DIR --input IMAGE.nii.gz --output LABELS.nii.gz [--domain NAME]`: slice-wise
- * prediction of a 3D image with a saved model; writes the arg-max label map (uint8) atomically. No
- * post-processing (run `pedseg postprocess` on the output).
+ * `pedseg predict --model DIR --input IMAGE.nii.gz --output LABELS.nii.gz [--domain NAME] [--strategy S]`:
+ * slice-wise prediction of a 3D image with a saved model; writes the label map (uint8) atomically — the
+ * arg-max for `multi` (default), bone ≥ 0.5 for `global`, the most confident bone ≥ 0.5 for
+ * `individual`. No post-processing (run `pedseg postprocess` on the output).
  */
 export const predictCommand: TrainCommand = {
   name: 'predict',
@@ -111,23 +123,22 @@ export const predictCommand: TrainCommand = {
     guarded(io, PREDICT_USAGE, async () => {
       const { values } = parseArgs({
         args: [...argv],
-        options: { model: { type: 'string' }, input: { type: 'string' }, output: { type: 'string' }, domain: { type: 'string' } },
+        options: { model: { type: 'string' }, input: { type: 'string' }, output: { type: 'string' }, domain: { type: 'string' }, strategy: { type: 'string' } },
         strict: true,
       });
       if (values.model === undefined || values.input === undefined || values.output === undefined) {
         io.stderr(`--model, --input and --output are required\n${PREDICT_USAGE}\n`);
         return 2;
       }
+      const strategy = values.strategy ?? 'multi';
+      if (strategy !== 'multi' && strategy !== 'global' && strategy !== 'individual') {
+        io.stderr(`--strategy must be multi, global or individual, got '${strategy}'\n`);
+        return 2;
+      }
       const model = await loadModel(values.model);
       const image = await readNifti(values.input);
       const probs = await predictVolume(model, image, values.domain !== undefined ? { domain: domainIndex(values.domain) } : {});
-      const size = image.shape[0] * image.shape[1] * image.shape[2];
-      const labels = new Uint8Array(size);
-      for (let i = 0; i < size; i += 1) {
-        let best = 0;
-        for (let c = 1; c < probs.numChannels; c += 1) if ((probs.data[c * size + i] as number) > (probs.data[best * size + i] as number)) best = c;
-        labels[i] = best;
-      }
+      const labels = labelsFromProbabilities(probs, strategy);
       await writeNifti(values.output, createVolume(labels, image.shape, { affine: image.affine }), { datatype: 'uint8' });
       model.dispose();
       io.stdout(`${values.output}\n`);
@@ -135,10 +146,31 @@ export const predictCommand: TrainCommand = {
     }),
 };
 
-/** `pedseg report RUN_DIR`: merges the fold outputs of a run into per-case and summary tables. */
+/** Method names of a comparison run (its `config.json` lists `methods`), or null. */
+async function comparedMethods(runDir: string): Promise<string[] | null> {
+  let text: string;
+  try {
+    text = await readFile(join(runDir, 'config.json'), 'utf8');
+  } catch {
+    return null;
+  }
+  try {
+    const methods = (JSON.parse(text) as { methods?: unknown }).methods;
+    if (!Array.isArray(methods)) return null;
+    return methods.map((m: unknown) => String((m as { name?: unknown }).name));
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * `pedseg report RUN_DIR`: merges the fold outputs of a run into per-case and summary tables; for a
+ * comparison run (`methods` in its config), every method's folder, then the ranking, radar and
+ * Wilcoxon outputs again.
+ */
 export const reportCommand: TrainCommand = {
   name: 'report',
-  summary: 'merge the fold outputs of a run directory into per-case and mean ± std tables',
+  summary: 'merge the fold outputs of a run directory into per-case and mean ± std tables (and re-compare its methods)',
   run: (argv, io) =>
     guarded(io, 'usage: pedseg report RUN_DIR', async () => {
       const { positionals } = parseArgs({ args: [...argv], allowPositionals: true, strict: true, options: {} });
@@ -146,8 +178,18 @@ export const reportCommand: TrainCommand = {
         io.stderr('usage: pedseg report RUN_DIR\n');
         return 2;
       }
-      const report = await writeExperimentReport(positionals[0] as string);
-      io.stdout(`${report.cases.length} case(s) merged into ${positionals[0]}/summary.csv\n`);
+      const runDir = positionals[0] as string;
+      const methods = await comparedMethods(runDir);
+      if (methods === null) {
+        const report = await writeExperimentReport(runDir);
+        io.stdout(`${report.cases.length} case(s) merged into ${runDir}/summary.csv\n`);
+        return 0;
+      }
+      // A comparison run: merge every method's folder, then rank and test the methods again.
+      const reports: Record<string, ExperimentReport> = {};
+      for (const name of methods) reports[name] = await writeExperimentReport(join(runDir, name));
+      if (methods.length >= 2) await compareMethods(runDir, reports);
+      io.stdout(`${methods.length} method(s) merged into ${runDir}${methods.length >= 2 ? ' (ranking.csv, wilcoxon.csv, radar.svg)' : ''}\n`);
       return 0;
     }),
 };

@@ -59,7 +59,16 @@ export type {
   SparStepOptions,
 } from './procedures.js';
 export { resolveExperimentConfig } from './experiment/config.js';
-export type { ExperimentConfig, ExperimentProcedure, ResolvedExperimentConfig } from './experiment/config.js';
+export type {
+  ExperimentConfig,
+  ExperimentDomainStrategy,
+  ExperimentMethod,
+  ExperimentProcedure,
+  ExperimentStrategy,
+  ResolvedExperimentConfig,
+} from './experiment/config.js';
+export { compareMethods } from './experiment/compare.js';
+export type { MethodComparison, SliceWilcoxon } from './experiment/compare.js';
 export { runExperiment } from './experiment/run.js';
 export type { RunExperimentOptions } from './experiment/run.js';
 export { FOLD_SCORES_FILE, REPORT_METRICS, writeExperimentReport } from './experiment/report.js';

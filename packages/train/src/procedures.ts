@@ -42,6 +42,11 @@ export interface AutoEncoderStepOptions {
   masks: Tensor;
   /** `'categorical'` (softmax output, multi-class; default) or `'binary'` (sigmoid, individual / global). */
   crossEntropy?: 'categorical' | 'binary';
+  /**
+   * Per-sample domain indices `[batch]` (int32) for a multi-joint auto-encoder (inputs `[mask, domain]`,
+   * masks padded to max |C_k| channels, as `@pedseg/models`' `buildMultiJointAutoEncoder`).
+   */
+  domains?: Tensor;
 }
 
 /**
@@ -55,7 +60,8 @@ export interface AutoEncoderStepOptions {
 export function autoEncoderStep(trainer: Trainer, network: string, options: AutoEncoderStepOptions): TermValues {
   const model = trainer.model(network);
   return trainer.step(network, () => {
-    const recon = single(model.apply(options.masks, { training: true }) as Tensor | Tensor[], `auto-encoder '${network}'`);
+    const input = options.domains !== undefined ? [options.masks, options.domains] : options.masks;
+    const recon = single(model.apply(input, { training: true }) as Tensor | Tensor[], `auto-encoder '${network}'`);
     const crossEntropy =
       (options.crossEntropy ?? 'categorical') === 'binary' ? binaryCrossEntropy(options.masks, recon) : categoricalCrossEntropy(options.masks, recon);
     return { total: crossEntropy, crossEntropy };

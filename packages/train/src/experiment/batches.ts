@@ -76,7 +76,7 @@ function truthLabels(set: SliceSet, indices: readonly number[], strategy: Experi
       out[i * hw + k] = strategy === 'global' ? (l > 0 ? 1 : 0) : l;
     }
   });
-  return reshape(tensor1d(out, 'int32'), [indices.length, set.height, set.width]);
+  return tidy(() => reshape(tensor1d(out, 'int32'), [indices.length, set.height, set.width]));
 }
 
 /**

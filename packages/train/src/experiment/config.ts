@@ -1,3 +1,4 @@
+import { join } from 'node:path';
 import { PHANTOM_DOMAINS } from '@pedseg/data';
 import type { PhantomDomain } from '@pedseg/data';
 import { TrainConfigError } from '../errors.js';
@@ -18,6 +19,30 @@ export type ExperimentStrategy = 'multi' | 'global' | 'individual';
 
 /** Multi-domain network variant (paper 002): every parameter shared, or domain-specific layers (DSL). */
 export type ExperimentDomainStrategy = 'shared' | 'dsl';
+
+/**
+ * One method of a comparison: a name (its output folder) and the fields that differ from the
+ * experiment's (procedure, strategy, λ, network, schedule).
+ */
+export type ExperimentMethod = { name: string } & Partial<
+  Pick<
+    ExperimentConfig,
+    | 'procedure'
+    | 'strategy'
+    | 'domainStrategy'
+    | 'lambda1'
+    | 'lambda2'
+    | 'lambda'
+    | 'lambda3'
+    | 'multiScale'
+    | 'preset'
+    | 'network'
+    | 'learningRate'
+    | 'batchSize'
+    | 'epochs'
+    | 'autoEncoderEpochs'
+  >
+>;
 
 /**
  * An experiment: data, network, procedure and schedule. Plain JSON-compatible, so it can come from a
@@ -43,7 +68,7 @@ export interface ExperimentConfig {
     /** Fraction of empty slices kept for training (0–1). Default 0.1. */
     emptyFraction?: number;
   };
-  /** Segmentation network (`@pedseg/models` UNet / Att-UNet, multi strategy). */
+  /** Segmentation network (`@pedseg/models` UNet / Att-UNet). */
   network?: {
     /** Network input `[H, W]`, divisible by 2^depth. Default `[32, 32]`. */
     inputSize?: [number, number];
@@ -87,6 +112,11 @@ export interface ExperimentConfig {
   folds?: number[];
   /** Radius of the final ball closing in voxels (paper: 2, the 5×5×5 ball). Default 2. */
   closingRadius?: number;
+  /**
+   * Methods compared on the same data and folds, each run into `outputDir/<name>/`; with two or more,
+   * the run directory also gets ranking scores, a radar figure and slice-Dice Wilcoxon tests.
+   */
+  methods?: ExperimentMethod[];
 }
 
 /** A config with every default filled in. */
@@ -129,6 +159,8 @@ export interface ResolvedExperimentConfig {
   readonly folds: readonly number[] | null;
   /** Closing radius. */
   readonly closingRadius: number;
+  /** The compared methods, each fully resolved (output in `outputDir/<name>/`), or null. */
+  readonly methods: readonly ResolvedExperimentConfig[] | null;
 }
 
 const PROCEDURES: readonly ExperimentProcedure[] = ['baseline', 'combined-regularization', 'spar', 'multi-task'];
@@ -149,6 +181,12 @@ export function resolveExperimentConfig(config: ExperimentConfig): ResolvedExper
   if (typeof config.outputDir !== 'string' || config.outputDir === '') throw new TrainConfigError('experiment config: outputDir must be a non-empty string');
   if (config.data == null) throw new TrainConfigError('experiment config: data is required');
   const preset = config.preset !== undefined ? trainingPreset(config.preset) : null;
+  if (config.data.domain !== undefined && config.data.domains !== undefined) {
+    throw new TrainConfigError('experiment config: give data.domain (one joint) or data.domains (multi-task), not both');
+  }
+  if (config.data.domains !== undefined && (!Array.isArray(config.data.domains) || config.data.domains.length === 0)) {
+    throw new TrainConfigError('experiment config: data.domains must be a non-empty array of joints');
+  }
   const domains = config.data.domains ?? (config.data.domain !== undefined ? [config.data.domain] : []);
   if (domains.length === 0) throw new TrainConfigError('experiment config: data.domain or data.domains is required');
   for (const d of domains) {
@@ -221,6 +259,7 @@ export function resolveExperimentConfig(config: ExperimentConfig): ResolvedExper
     autoEncoderEpochs: config.autoEncoderEpochs ?? 1,
     folds: config.folds ?? null,
     closingRadius: config.closingRadius ?? 2,
+    methods: null,
   };
   positive('data.cases', resolved.data.cases);
   if (resolved.data.cases < 3) throw new TrainConfigError(`experiment config: data.cases must be ≥ 3 for leave-one-out, got ${resolved.data.cases}`);
@@ -241,5 +280,18 @@ export function resolveExperimentConfig(config: ExperimentConfig): ResolvedExper
       }
     }
   }
-  return resolved;
+  if (config.methods === undefined) return resolved;
+  if (!Array.isArray(config.methods) || config.methods.length === 0) throw new TrainConfigError('experiment config: methods must be a non-empty array');
+  const seen = new Set<string>();
+  const methods = config.methods.map((m, i) => {
+    if (typeof m?.name !== 'string' || !/^[A-Za-z0-9._-]+$/.test(m.name) || m.name === '.' || m.name === '..') {
+      throw new TrainConfigError(`experiment config: methods[${i}].name must be a folder name of letters, digits, '.', '_' or '-', got '${String(m?.name)}'`);
+    }
+    if (seen.has(m.name)) throw new TrainConfigError(`experiment config: duplicate method name '${m.name}'`);
+    seen.add(m.name);
+    const { methods: _ignored, ...base } = config;
+    void _ignored;
+    return resolveExperimentConfig({ ...base, ...m, outputDir: join(config.outputDir, m.name) });
+  });
+  return { ...resolved, methods };
 }

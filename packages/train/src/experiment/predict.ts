@@ -25,10 +25,40 @@ export function argmaxChannels(probs: ProbabilityVolume, channels: readonly numb
 }
 
 /**
- * Gives each component kept by the `global` strategy the bone label it overlaps most in the reference:
- * a global network only says "bone", so naming its C components is needed before per-bone scoring.
+ * The raw (not post-processed) label map of a strategy's probabilities: `multi` argmax over every
+ * channel; `global` label 1 where the bone probability is ≥ 0.5; `individual` the most confident bone
+ * among those ≥ 0.5 (label c + 1), exact ties to the smaller label.
  */
-function nameGlobalComponents(mask: Volume, reference: Volume, bones: number): Volume<Uint8Array> {
+export function labelsFromProbabilities(probs: ProbabilityVolume, strategy: ExperimentStrategy): Uint8Array {
+  const all = Array.from({ length: probs.numChannels }, (_, c) => c);
+  if (strategy === 'multi') return argmaxChannels(probs, all);
+  const size = probs.shape[0] * probs.shape[1] * probs.shape[2];
+  const out = new Uint8Array(size);
+  for (let i = 0; i < size; i += 1) {
+    let best = 0;
+    let bestValue = 0.5;
+    for (const c of all) {
+      const v = probs.data[c * size + i] as number;
+      if (v > bestValue || (best === 0 && v === bestValue)) {
+        bestValue = v;
+        best = c + 1;
+      }
+    }
+    out[i] = strategy === 'global' ? (best > 0 ? 1 : 0) : best;
+  }
+  return out;
+}
+
+/**
+ * Gives each component kept by the `global` strategy the bone label it overlaps most in the reference:
+ * a global network only says "bone", so naming its C components is needed before per-bone scoring. A
+ * component touching no bone stays in the prediction (as false positives) under a bone no other
+ * component was named after (else bone 1).
+ *
+ * @param mask - the post-processed global mask (non-zero = bone).
+ * @param reference - the reference labels (0..bones).
+ */
+export function nameGlobalComponents(mask: Volume, reference: Volume, bones: number): Volume<Uint8Array> {
   const ranked = keepLargestComponents(mask, bones, { relabel: 'rank' });
   const votes = Array.from({ length: bones + 1 }, () => new Float64Array(bones + 1));
   for (let i = 0; i < ranked.data.length; i += 1) {
@@ -37,9 +67,16 @@ function nameGlobalComponents(mask: Volume, reference: Volume, bones: number): V
   }
   const name = votes.map((v) => {
     let best = 0;
-    for (let l = 1; l <= bones; l += 1) if ((v[l] as number) > (v[best] as number) || best === 0) best = (v[l] as number) > 0 ? l : best;
+    for (let l = 1; l <= bones; l += 1) if ((v[l] as number) > (best === 0 ? 0 : (v[best] as number))) best = l;
     return best;
   });
+  const used = new Set(name.filter((l) => l > 0));
+  for (let r = 1; r <= bones; r += 1) {
+    if (name[r] !== 0) continue;
+    const free = Array.from({ length: bones }, (_, i) => i + 1).find((l) => !used.has(l)) ?? 1;
+    name[r] = free;
+    used.add(free);
+  }
   const out = new Uint8Array(ranked.data.length);
   for (let i = 0; i < out.length; i += 1) {
     const r = ranked.data[i] as number;

@@ -3,6 +3,7 @@ import { join, resolve } from 'node:path';
 import { meanStd } from '@pedseg/metrics';
 import { CheckpointError } from '../errors.js';
 import { writeFileAtomic } from '../io/atomic.js';
+import type { MethodComparison } from './compare.js';
 
 /** The papers' per-structure metrics (S1–S6), in their table order. */
 export const REPORT_METRICS = ['dice', 'sensitivity', 'specificity', 'mssd', 'assd', 'ravd'] as const;
@@ -16,8 +17,12 @@ export interface CaseScores {
   readonly fold: number;
   /** Test case id. */
   readonly caseId: string;
+  /** Joint of the test case (multi-domain runs). */
+  readonly domain?: string;
   /** Structure name → metric → value. */
   readonly structures: Readonly<Record<string, Readonly<Record<ReportMetric, number | null>>>>;
+  /** Structure name → 2D Dice of every axial slice containing it in the reference (ascending slice order). */
+  readonly sliceDice?: Readonly<Record<string, readonly number[]>>;
 }
 
 /** Mean ± standard deviation of one metric of one structure over the test cases (finite values only). */
@@ -36,6 +41,10 @@ export interface ExperimentReport {
   readonly cases: readonly CaseScores[];
   /** Structure → metric → mean ± std over cases. */
   readonly summary: Readonly<Record<string, Readonly<Record<ReportMetric, SummaryCell | null>>>>;
+  /** Runs with `methods`: each method's own report, by name. */
+  readonly methods?: Readonly<Record<string, ExperimentReport>>;
+  /** Runs with two or more methods: ranking scores and slice-Dice Wilcoxon tests. */
+  readonly comparison?: MethodComparison;
 }
 
 /** File each fold writes with its test case's scores. */
@@ -47,7 +56,7 @@ function csvNumber(v: number | null): string {
 
 /**
  * `pedseg report RUN_DIR`: merges the `fold-<i>/scores.json` files of a run directory (each fold may have
- * been run alone) into `per_case.csv` (fold, case, structure, metrics), `summary.csv` (structure,
+ * been run alone; a multi-domain fold's file lists one case per joint) into `per_case.csv` (fold, case, structure, metrics), `summary.csv` (structure,
  * metric, mean ± std, the papers' layout) and `summary.json`, written atomically.
  *
  * @throws {@link CheckpointError} when the directory has no fold output or a scores file is malformed.
@@ -71,7 +80,10 @@ export async function writeExperimentReport(runDir: string): Promise<ExperimentR
       continue; // fold still running or interrupted
     }
     try {
-      cases.push(JSON.parse(text) as CaseScores);
+      // A multi-domain fold tests one case per joint: its file holds an array.
+      const parsed = JSON.parse(text) as CaseScores | CaseScores[];
+      if (Array.isArray(parsed)) cases.push(...parsed);
+      else cases.push(parsed);
     } catch {
       throw new CheckpointError(`writeExperimentReport: ${path} is not valid JSON`, path);
     }

@@ -3,9 +3,8 @@ import { join, resolve } from 'node:path';
 import { dispose } from '@tensorflow/tfjs-core';
 import type { Tensor } from '@tensorflow/tfjs-core';
 import type { LayersModel } from '@tensorflow/tfjs-layers';
-import { DOMAIN_LABELS, concatSliceSets, extractSlices, generateCohort, leaveOneOutSplits } from '@pedseg/data';
-import type { Phantom, SliceSet } from '@pedseg/data';
-import { evaluateSegmentation } from '@pedseg/metrics';
+import { DOMAIN_LABELS, concatSliceSets, extractSlices, generateCohort, leaveOneOutSplits, lockStepLeaveOneOut } from '@pedseg/data';
+import type { Phantom, PhantomDomain, SliceSet } from '@pedseg/data';
 import {
   buildAttentionUNet,
   buildConditionalDiscriminator,
@@ -22,38 +21,19 @@ import { historySeries, learningCurvesSvg } from '../figures/learning_curves.js'
 import { writeFileAtomic } from '../io/atomic.js';
 import { loadBestWeights } from '../loop/checkpoint.js';
 import { fit } from '../loop/fit.js';
-import type { TrainingCallback } from '../loop/types.js';
 import { autoEncoderStep, combinedRegularizationSteps, sparSteps } from '../procedures.js';
 import { batchTensors, channelsToBatch, perChannelEncoder, targetEncoding, validationDice } from './batches.js';
+import { compareMethods } from './compare.js';
+import { runMultiDomainFold } from './multi_domain.js';
 import { postprocessPrediction } from './predict.js';
 import { resolveExperimentConfig } from './config.js';
 import type { ExperimentConfig, ResolvedExperimentConfig } from './config.js';
-import { FOLD_SCORES_FILE, REPORT_METRICS, writeExperimentReport } from './report.js';
-import type { CaseScores, ExperimentReport, ReportMetric } from './report.js';
+import { disposeWeights, scoreCase } from './fold_utils.js';
+import type { RunExperimentOptions } from './fold_utils.js';
+import { FOLD_SCORES_FILE, writeExperimentReport } from './report.js';
+import type { CaseScores, ExperimentReport } from './report.js';
 
-/** Options of {@link runExperiment}. */
-export interface RunExperimentOptions {
-  /** Callbacks added to every training run (e.g. a `ProgressBar`). */
-  callbacks?: readonly TrainingCallback[];
-  /** On SIGINT, write a checkpoint and `process.exit(130)` (the CLI's behaviour). Default `false`. */
-  exitOnInterrupt?: boolean;
-}
-
-/** Disposes every distinct weight of the given models (which may share layers). */
-function disposeWeights(models: readonly LayersModel[]): void {
-  const seen = new Set<number>();
-  for (const m of models) {
-    for (const w of m.weights) {
-      if (seen.has(w.id)) continue;
-      seen.add(w.id);
-      w.dispose();
-    }
-  }
-}
-
-function finiteOrNull(v: number): number | null {
-  return Number.isFinite(v) ? v : null;
-}
+export type { RunExperimentOptions } from './fold_utils.js';
 
 /** Trains, predicts, post-processes and evaluates one leave-one-out fold; writes `fold-<i>/`. */
 async function runFold(
@@ -165,20 +145,9 @@ async function runFold(
   const testId = split.test[0] as string;
   const test = cases.get(testId) as Phantom;
   const probs = await predictVolume(seg.model, test.image, { batchSize: cfg.batchSize });
-  const size = test.image.shape[0] * test.image.shape[1] * test.image.shape[2];
   const post = postprocessPrediction(probs, test, strategy, classes - 1, cfg.closingRadius);
   await writeFileAtomic(join(dir, `${testId}_prediction.nii.gz`), encodeNifti(post, { gzip: true, datatype: 'uint8' }));
-  const labels = Array.from({ length: classes - 1 }, (_, i) => i + 1);
-  const evaluation = evaluateSegmentation(test.label, post, { labels });
-  const structures: Record<string, Record<ReportMetric, number | null>> = {};
-  for (const l of labels) {
-    const m = evaluation.labels[String(l)];
-    if (m === undefined) continue;
-    const row = {} as Record<ReportMetric, number | null>;
-    for (const k of REPORT_METRICS) row[k] = finiteOrNull(m[k]);
-    structures[names[l] as string] = row;
-  }
-  const scores: CaseScores = { fold: foldIndex, caseId: testId, structures };
+  const scores = scoreCase(foldIndex, testId, test.label, post, names);
   await writeFileAtomic(join(dir, FOLD_SCORES_FILE), JSON.stringify(scores, null, 2));
   trainer.dispose();
   disposeWeights(owned);
@@ -188,28 +157,53 @@ async function runFold(
 /**
  * Runs a leave-one-out experiment end to end on a synthetic phantom cohort: for every fold (or the
  * folds listed in `config.folds`), optional auto-encoder pre-training, segmentation training with the
- * configured procedure (baseline CE, or combined regularization with alternating discriminator steps),
+ * configured procedure (baseline CE, combined regularization or SPAR, with alternating discriminator steps),
  * best-checkpoint selection on validation Dice, 3D prediction of the test case, the papers'
- * post-processing (largest component per bone, ball closing), evaluation (Dice, sensitivity,
+ * post-processing of the strategy (largest component per bone or C largest components, ball closing), evaluation (Dice, sensitivity,
  * specificity, MSSD, ASSD, RAVD), and finally the merged per-case and mean ± std tables
  * (see {@link writeExperimentReport}). Folds are resumable: an interrupted fold continues from its
  * last checkpoint when the experiment is run again.
  *
- * Scope today: the `multi` output strategy on one phantom domain; see the package README for what the
- * multi-domain strategies still need.
+ * Single-domain runs use the `multi`, `global` or `individual` strategy with the baseline, combined
+ * regularization or SPAR procedure; multi-domain runs (`data.domains`) train one `shared` or `dsl`
+ * network with the multi-task procedure on domain-balanced batches over lock-step leave-one-out folds
+ * and evaluate every joint's test case. With `config.methods`, every method runs into its own folder
+ * and the returned report holds them in `methods` (top-level `cases` / `summary` empty), plus the
+ * `comparison` (ranking, radar, Wilcoxon; {@link compareMethods}) when there are two or more.
  */
 export async function runExperiment(config: ExperimentConfig, options: RunExperimentOptions = {}): Promise<ExperimentReport> {
   const cfg = resolveExperimentConfig(config);
+  if (cfg.methods === null) return runResolved(cfg, options);
   await mkdir(resolve(cfg.outputDir), { recursive: true });
   await writeFileAtomic(join(resolve(cfg.outputDir), 'config.json'), JSON.stringify(cfg, null, 2));
-  const phantoms = [
-    ...generateCohort(cfg.data.domain, {
+  const reports: Record<string, ExperimentReport> = {};
+  for (const method of cfg.methods) reports[method.name] = await runResolved(method, options);
+  const comparison = cfg.methods.length >= 2 ? await compareMethods(cfg.outputDir, reports) : undefined;
+  return { cases: [], summary: {}, methods: reports, ...(comparison !== undefined ? { comparison } : {}) };
+}
+
+async function runResolved(cfg: ResolvedExperimentConfig, options: RunExperimentOptions): Promise<ExperimentReport> {
+  await mkdir(resolve(cfg.outputDir), { recursive: true });
+  await writeFileAtomic(join(resolve(cfg.outputDir), 'config.json'), JSON.stringify(cfg, null, 2));
+  const cohort = (domain: PhantomDomain): Phantom[] => [
+    ...generateCohort(domain, {
       seed: cfg.seed,
       count: cfg.data.cases,
       landmarksPerBone: 0,
       ...(cfg.data.shape !== null ? { size: { shape: cfg.data.shape } } : {}),
     }),
   ];
+  if (cfg.data.multiDomain) {
+    const perDomain = cfg.data.domains.map((d) => cohort(d));
+    const cases = new Map(perDomain.flat().map((p) => [p.caseId, p]));
+    const ids = Object.fromEntries(cfg.data.domains.map((d, k) => [d, (perDomain[k] as Phantom[]).map((p) => p.caseId)]));
+    for (const fold of lockStepLeaveOneOut(ids)) {
+      if (cfg.folds !== null && !cfg.folds.includes(fold.index)) continue;
+      await runMultiDomainFold(cfg, fold, { domains: cfg.data.domains, cases }, options);
+    }
+    return writeExperimentReport(cfg.outputDir);
+  }
+  const phantoms = cohort(cfg.data.domain);
   const cases = new Map(phantoms.map((p) => [p.caseId, p]));
   const folds = leaveOneOutSplits(phantoms.map((p) => p.caseId));
   for (const fold of folds) {
