@@ -2,6 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { PHANTOM_DOMAINS } from '@pedseg/data';
+import type { PhantomDomain } from '@pedseg/data';
 import { loadModel } from '@pedseg/core';
 import { predictVolume } from '@pedseg/models';
 import { createVolume, readNifti, writeNifti } from '@pedseg/volume';
@@ -11,6 +12,8 @@ import type { ExperimentConfig } from './experiment/config.js';
 import { compareMethods } from './experiment/compare.js';
 import { writeExperimentReport } from './experiment/report.js';
 import type { ExperimentReport } from './experiment/report.js';
+import { findModelDomains } from './experiment/model_domains.js';
+import { jointArgmax } from './experiment/multi_domain.js';
 import { labelsFromProbabilities } from './experiment/predict.js';
 import { runExperiment } from './experiment/run.js';
 
@@ -100,7 +103,7 @@ export const trainCommand: TrainCommand = {
 };
 
 const PREDICT_USAGE =
-  'usage: pedseg predict --model DIR --input IMAGE.nii.gz --output LABELS.nii.gz [--domain NAME|INDEX] [--strategy multi|global|individual]';
+  'usage: pedseg predict --model DIR --input IMAGE.nii.gz --output LABELS.nii.gz [--domain NAME|INDEX] [--run-config FILE] [--strategy multi|global|individual]';
 
 /** Resolves `--domain`: an index, or a phantom domain name (`ankle` 0, `knee` 1, `shoulder` 2). */
 function domainIndex(value: string): number {
@@ -111,10 +114,13 @@ function domainIndex(value: string): number {
 }
 
 /**
- * `pedseg predict --model DIR --input IMAGE.nii.gz --output LABELS.nii.gz [--domain NAME] [--strategy S]`:
+ * `pedseg predict --model DIR --input IMAGE.nii.gz --output LABELS.nii.gz [--domain NAME] [--run-config FILE] [--strategy S]`:
  * slice-wise prediction of a 3D image with a saved model; writes the label map (uint8) atomically — the
  * arg-max for `multi` (default), bone ≥ 0.5 for `global`, the most confident bone ≥ 0.5 for
- * `individual`. No post-processing (run `pedseg postprocess` on the output).
+ * `individual`. No post-processing (run `pedseg postprocess` on the output). For a multi-domain model,
+ * `--domain NAME` is looked up in the joints of its run (`data.domains` of the nearest multi-domain
+ * `config.json` above `--model`, or of `--run-config FILE`) and the output carries that joint's own label
+ * values (1..|C_k| − 1; a `shared` head's other joints' bones count as background).
  */
 export const predictCommand: TrainCommand = {
   name: 'predict',
@@ -123,7 +129,14 @@ export const predictCommand: TrainCommand = {
     guarded(io, PREDICT_USAGE, async () => {
       const { values } = parseArgs({
         args: [...argv],
-        options: { model: { type: 'string' }, input: { type: 'string' }, output: { type: 'string' }, domain: { type: 'string' }, strategy: { type: 'string' } },
+        options: {
+          model: { type: 'string' },
+          input: { type: 'string' },
+          output: { type: 'string' },
+          domain: { type: 'string' },
+          'run-config': { type: 'string' },
+          strategy: { type: 'string' },
+        },
         strict: true,
       });
       if (values.model === undefined || values.input === undefined || values.output === undefined) {
@@ -135,10 +148,24 @@ export const predictCommand: TrainCommand = {
         io.stderr(`--strategy must be multi, global or individual, got '${strategy}'\n`);
         return 2;
       }
+      // A multi-domain model's joints come from its run's config.json: the domain index is the joint's
+      // position in data.domains, and a shared head is mapped back to that joint's own label values.
+      const joints = values.domain !== undefined ? await findModelDomains(values.model, values['run-config']) : null;
+      let k: number | undefined;
+      if (values.domain !== undefined) {
+        if (joints === null) k = domainIndex(values.domain);
+        else {
+          k = /^\d+$/.test(values.domain) ? Number(values.domain) : joints.domains.indexOf(values.domain as PhantomDomain);
+          if (k < 0 || k >= joints.domains.length) {
+            throw new TrainConfigError(`--domain '${values.domain}' is not one of the model's joints (${joints.domains.join(', ')}, from ${joints.source})`);
+          }
+        }
+      }
       const model = await loadModel(values.model);
       const image = await readNifti(values.input);
-      const probs = await predictVolume(model, image, values.domain !== undefined ? { domain: domainIndex(values.domain) } : {});
-      const labels = labelsFromProbabilities(probs, strategy);
+      // A saved shared model has no domain input (the builder ignores it, so saving prunes it).
+      const probs = await predictVolume(model, image, k !== undefined && model.inputs.length > 1 ? { domain: k } : {});
+      const labels = joints !== null && k !== undefined ? jointArgmax(probs.data, joints.layout, k) : labelsFromProbabilities(probs, strategy);
       await writeNifti(values.output, createVolume(labels, image.shape, { affine: image.affine }), { datatype: 'uint8' });
       model.dispose();
       io.stdout(`${values.output}\n`);

@@ -60,11 +60,13 @@ export type {
 } from './procedures.js';
 export { resolveExperimentConfig } from './experiment/config.js';
 export type {
+  ExperimentBackbone,
   ExperimentConfig,
   ExperimentDomainStrategy,
   ExperimentMethod,
   ExperimentProcedure,
   ExperimentStrategy,
+  ExperimentTransfer,
   ResolvedExperimentConfig,
 } from './experiment/config.js';
 export { compareMethods } from './experiment/compare.js';

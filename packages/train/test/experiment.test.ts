@@ -1,4 +1,4 @@
-import { existsSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import * as tf from '@tensorflow/tfjs-core';
@@ -36,6 +36,16 @@ describe('runExperiment', () => {
       expect(existsSync(join(dir, f)), f).toBe(true);
     }
     expect(existsSync(join(dir, 'fold-0/checkpoints/best/networks/segmentation/model.json'))).toBe(true);
+    // Figures of the test case: up to 3 contour overlays (truth solid, prediction dashed) and, for the
+    // attention UNet, the finest gate's coefficients over the middle one.
+    const figures = readdirSync(join(dir, 'fold-0/figures'));
+    const contours = figures.filter((f) => f.startsWith(`contours-${scores.caseId}-z`));
+    expect(contours.length).toBeGreaterThanOrEqual(1);
+    expect(contours.length).toBeLessThanOrEqual(3);
+    expect(readFileSync(join(dir, 'fold-0/figures', contours[0]!), 'utf8')).toMatch(/<path class="ground-truth" data-label="[12]"/);
+    expect(figures.filter((f) => f.startsWith('attention-'))).toHaveLength(1);
+    expect(readFileSync(join(dir, 'fold-0/figures', figures.find((f) => f.startsWith('attention-'))!), 'utf8')).toContain('data:image/png;base64,');
+    expect(figures).not.toContain('tsne-bottleneck.svg');
     expect(existsSync(join(dir, 'fold-0/checkpoints/latest.json'))).toBe(true);
     const log = JSON.parse(readFileSync(join(dir, 'fold-0/checkpoints', JSON.parse(readFileSync(join(dir, 'fold-0/checkpoints/latest.json'), 'utf8')).checkpoint, 'state.json'), 'utf8'));
     const terms = Object.keys(log.history[0].train).sort();

@@ -1,4 +1,4 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import * as tf from '@tensorflow/tfjs-core';
@@ -50,6 +50,13 @@ describe('runExperiment multi-domain', () => {
     // Slice Dice is kept for the statistical tests, one value per reference slice of the bone.
     const c0 = report.cases[0]!;
     expect(c0.sliceDice?.['ankle/tibia']?.length).toBeGreaterThan(0);
+    // Figures: a t-SNE of the test slices' bottleneck codes with one colour per joint, contours per joint.
+    const figures = readdirSync(join(dir, 'fold-0/figures'));
+    expect(figures).toContain('tsne-bottleneck.svg');
+    const scatter = readFileSync(join(dir, 'fold-0/figures/tsne-bottleneck.svg'), 'utf8');
+    expect(scatter).toContain('ankle');
+    expect(scatter).toContain('shoulder');
+    for (const id of ['ankle_001', 'shoulder_001']) expect(figures.some((f) => f.startsWith(`contours-${id}-z`))).toBe(true);
   });
 
   it('shared: one head over the union of labels, single-scale contrastive, no MJAP', async () => {

@@ -1,6 +1,6 @@
 import { join } from 'node:path';
-import { PHANTOM_DOMAINS } from '@pedseg/data';
-import type { PhantomDomain } from '@pedseg/data';
+import { AUGMENTATION_PRESETS, PHANTOM_DOMAINS } from '@pedseg/data';
+import type { AugmentationPreset, PhantomDomain } from '@pedseg/data';
 import { TrainConfigError } from '../errors.js';
 import { trainingPreset } from '../presets.js';
 
@@ -16,6 +16,11 @@ export type ExperimentProcedure = 'baseline' | 'combined-regularization' | 'spar
  * `@pedseg/postprocess` (`individual`).
  */
 export type ExperimentStrategy = 'multi' | 'global' | 'individual';
+
+/** Pre-trained encoder of a segmentation network: VGG19, ResNet50, DenseNet121, EfficientNet-B3 or InceptionV3. */
+export type ExperimentBackbone = 'vgg' | 'res' | 'dense' | 'efficient' | 'inception';
+
+const BACKBONE_NAMES: readonly ExperimentBackbone[] = ['vgg', 'res', 'dense', 'efficient', 'inception'];
 
 /** Multi-domain network variant (paper 002): every parameter shared, or domain-specific layers (DSL). */
 export type ExperimentDomainStrategy = 'shared' | 'dsl';
@@ -41,6 +46,8 @@ export type ExperimentMethod = { name: string } & Partial<
     | 'batchSize'
     | 'epochs'
     | 'autoEncoderEpochs'
+    | 'augmentation'
+    | 'transfer'
   >
 >;
 
@@ -78,6 +85,16 @@ export interface ExperimentConfig {
     filters?: number;
     /** Attention gates (Att-UNet). Default true. */
     attention?: boolean;
+    /**
+     * A pre-trained-encoder UNet of `@pedseg/models` instead of the plain UNet (`depth` and `filters`
+     * then do not apply; `inputSize` divisible by 16 for `vgg` / `res`, 32 for the others; not with the
+     * `individual` strategy). Default none.
+     */
+    backbone?: ExperimentBackbone;
+    /** Divides every width of a backbone network (1 = the original network, the only one ImageNet weights fit). Default 1. */
+    widthDivisor?: number;
+    /** Local tfjs layers-model folder with the backbone's ImageNet encoder; without it the encoder is randomly initialized (with a warning). */
+    weights?: string;
   };
   /** Procedure. Default `'combined-regularization'`, or `'multi-task'` with `data.domains`. */
   procedure?: ExperimentProcedure;
@@ -108,6 +125,19 @@ export interface ExperimentConfig {
   epochs?: number;
   /** Auto-encoder pre-training epochs (λ1 > 0, SPAR, λ3 > 0). Default 1. */
   autoEncoderEpochs?: number;
+  /**
+   * On-the-fly augmentation of the segmentation network's training batches with an
+   * `AUGMENTATION_PRESETS` entry of `@pedseg/data` (`'combReg'`, `'mtmd'`, `'dslContrastive'`), seeded
+   * by (seed, epoch, batch) so a resumed run replays it; `false` (default) trains on the slices as they are.
+   */
+  augmentation?: AugmentationPreset | false;
+  /**
+   * Transfer between joints: pre-train the segmentation network on every case of `from` (cross-entropy
+   * only, `pretrainEpochs`), copy its weights except the output head into a fresh network, then train
+   * that on `to` with the configured procedure (`fineTuneEpochs`, default `epochs`) and evaluate it on
+   * `to`'s leave-one-out folds. Sets `data.domain` to `to` (give no other `data.domain`).
+   */
+  transfer?: ExperimentTransfer;
   /** Run only these folds (e.g. `[i]` for `--fold i`); default all. */
   folds?: number[];
   /** Radius of the final ball closing in voxels (paper: 2, the 5×5×5 ball). Default 2. */
@@ -117,6 +147,18 @@ export interface ExperimentConfig {
    * the run directory also gets ranking scores, a radar figure and slice-Dice Wilcoxon tests.
    */
   methods?: ExperimentMethod[];
+}
+
+/** The `transfer` strategy of an experiment: source joint, target joint and the two schedules. */
+export interface ExperimentTransfer {
+  /** Joint the network is pre-trained on. */
+  from: PhantomDomain;
+  /** Joint the network is fine-tuned and evaluated on. */
+  to: PhantomDomain;
+  /** Pre-training epochs on `from`. Default: the experiment's `epochs`. */
+  pretrainEpochs?: number;
+  /** Fine-tuning epochs on `to`. Default: the experiment's `epochs`. */
+  fineTuneEpochs?: number;
 }
 
 /** A config with every default filled in. */
@@ -130,7 +172,15 @@ export interface ResolvedExperimentConfig {
   /** Data options; `domain` is `domains[0]`; more than one domain (or `multiDomain`) means multi-task. */
   readonly data: { readonly domain: PhantomDomain; readonly domains: readonly PhantomDomain[]; readonly multiDomain: boolean; readonly cases: number; readonly shape: [number, number, number] | null; readonly emptyFraction: number };
   /** Network options. */
-  readonly network: { readonly inputSize: [number, number]; readonly depth: number; readonly filters: number; readonly attention: boolean };
+  readonly network: {
+    readonly inputSize: [number, number];
+    readonly depth: number;
+    readonly filters: number;
+    readonly attention: boolean;
+    readonly backbone: ExperimentBackbone | null;
+    readonly widthDivisor: number;
+    readonly weights: string | null;
+  };
   /** Procedure. */
   readonly procedure: ExperimentProcedure;
   /** Output strategy (`multi` for multi-domain runs). */
@@ -155,6 +205,10 @@ export interface ResolvedExperimentConfig {
   readonly epochs: number;
   /** Auto-encoder epochs. */
   readonly autoEncoderEpochs: number;
+  /** Augmentation preset of the segmentation batches, or false. */
+  readonly augmentation: AugmentationPreset | false;
+  /** Transfer between joints (`epochs` is then the fine-tuning schedule), or null. */
+  readonly transfer: { readonly from: PhantomDomain; readonly to: PhantomDomain; readonly pretrainEpochs: number } | null;
   /** Folds to run, or null for all. */
   readonly folds: readonly number[] | null;
   /** Closing radius. */
@@ -187,7 +241,19 @@ export function resolveExperimentConfig(config: ExperimentConfig): ResolvedExper
   if (config.data.domains !== undefined && (!Array.isArray(config.data.domains) || config.data.domains.length === 0)) {
     throw new TrainConfigError('experiment config: data.domains must be a non-empty array of joints');
   }
-  const domains = config.data.domains ?? (config.data.domain !== undefined ? [config.data.domain] : []);
+  const transfer = config.transfer;
+  if (transfer !== undefined) {
+    if (transfer == null || typeof transfer !== 'object') throw new TrainConfigError('experiment config: transfer must be { from, to, pretrainEpochs?, fineTuneEpochs? }');
+    for (const k of ['from', 'to'] as const) {
+      if (!PHANTOM_DOMAINS.includes(transfer[k])) throw new TrainConfigError(`experiment config: transfer.${k} must be one of ${PHANTOM_DOMAINS.join(', ')}, got '${String(transfer[k])}'`);
+    }
+    if (transfer.from === transfer.to) throw new TrainConfigError(`experiment config: transfer.from and transfer.to are both '${transfer.to}'`);
+    if (config.data.domains !== undefined) throw new TrainConfigError('experiment config: transfer is single-domain (from → to); drop data.domains');
+    if (config.data.domain !== undefined && config.data.domain !== transfer.to) {
+      throw new TrainConfigError(`experiment config: data.domain '${config.data.domain}' contradicts transfer.to '${transfer.to}'`);
+    }
+  }
+  const domains = config.data.domains ?? (config.data.domain !== undefined ? [config.data.domain] : transfer !== undefined ? [transfer.to] : []);
   if (domains.length === 0) throw new TrainConfigError('experiment config: data.domain or data.domains is required');
   for (const d of domains) {
     if (!PHANTOM_DOMAINS.includes(d)) throw new TrainConfigError(`experiment config: unknown phantom domain '${String(d)}' (expected ${PHANTOM_DOMAINS.join(', ')})`);
@@ -244,6 +310,9 @@ export function resolveExperimentConfig(config: ExperimentConfig): ResolvedExper
       depth: config.network?.depth ?? 2,
       filters: config.network?.filters ?? 8,
       attention: config.network?.attention ?? true,
+      backbone: config.network?.backbone ?? null,
+      widthDivisor: config.network?.widthDivisor ?? 1,
+      weights: config.network?.weights ?? null,
     },
     procedure,
     strategy,
@@ -255,8 +324,10 @@ export function resolveExperimentConfig(config: ExperimentConfig): ResolvedExper
     multiScale: config.multiScale ?? true,
     learningRate: config.learningRate ?? preset?.learningRate ?? 1e-3,
     batchSize: config.batchSize ?? preset?.batchSize ?? 8,
-    epochs: config.epochs ?? preset?.epochs ?? 2,
+    epochs: transfer?.fineTuneEpochs ?? config.epochs ?? preset?.epochs ?? 2,
     autoEncoderEpochs: config.autoEncoderEpochs ?? 1,
+    augmentation: config.augmentation ?? false,
+    transfer: transfer === undefined ? null : { from: transfer.from, to: transfer.to, pretrainEpochs: transfer.pretrainEpochs ?? config.epochs ?? preset?.epochs ?? 2 },
     folds: config.folds ?? null,
     closingRadius: config.closingRadius ?? 2,
     methods: null,
@@ -267,6 +338,24 @@ export function resolveExperimentConfig(config: ExperimentConfig): ResolvedExper
   positive('batchSize', resolved.batchSize);
   positive('epochs', resolved.epochs);
   positive('autoEncoderEpochs', resolved.autoEncoderEpochs);
+  const backbone = resolved.network.backbone;
+  if (backbone !== null) {
+    if (!BACKBONE_NAMES.includes(backbone)) {
+      throw new TrainConfigError(`experiment config: network.backbone must be one of ${BACKBONE_NAMES.map((b) => `'${b}'`).join(', ')}, got '${String(backbone)}'`);
+    }
+    if (strategy === 'individual') throw new TrainConfigError("experiment config: network.backbone does not support the 'individual' strategy");
+    const div = 2 ** (backbone === 'vgg' || backbone === 'res' ? 4 : 5);
+    if (resolved.network.inputSize.some((n) => n % div !== 0)) {
+      throw new TrainConfigError(`experiment config: network.inputSize ${resolved.network.inputSize.join('×')} must be divisible by ${div} for the '${backbone}' backbone`);
+    }
+    positive('network.widthDivisor', resolved.network.widthDivisor);
+  }
+  if (resolved.transfer !== null) positive('transfer.pretrainEpochs', resolved.transfer.pretrainEpochs);
+  if (resolved.augmentation !== false && (typeof resolved.augmentation !== 'string' || !(resolved.augmentation in AUGMENTATION_PRESETS))) {
+    throw new TrainConfigError(
+      `experiment config: augmentation must be false or one of ${Object.keys(AUGMENTATION_PRESETS).map((k) => `'${k}'`).join(', ')}, got '${String(resolved.augmentation)}'`,
+    );
+  }
   if (!(resolved.data.emptyFraction >= 0 && resolved.data.emptyFraction <= 1)) {
     throw new TrainConfigError(`experiment config: data.emptyFraction must be in [0, 1], got ${resolved.data.emptyFraction}`);
   }

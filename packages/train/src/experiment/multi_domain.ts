@@ -1,12 +1,12 @@
 import { mkdir } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import { dispose, fill, gather, matMul, reshape, tensor1d, tensor3d, tensor4d, tidy } from '@tensorflow/tfjs-core';
+import { argMax, dispose, fill, gather, matMul, reshape, tensor1d, tensor3d, tensor4d, tidy } from '@tensorflow/tfjs-core';
 import type { Tensor, Tensor1D } from '@tensorflow/tfjs-core';
 import type { LayersModel } from '@tensorflow/tfjs-layers';
 import { DOMAIN_LABELS, DomainBalancedSampler, concatSliceSets, extractSlices } from '@pedseg/data';
 import type { BatchEntry, LockStepFold, Phantom, PhantomDomain, SliceSet } from '@pedseg/data';
 import type { DomainAwareModel } from '@pedseg/losses';
-import { buildAttentionUNet, buildMultiJointAutoEncoder, buildUNet, predictVolume, sharedLabelOffsets } from '@pedseg/models';
+import { buildMultiJointAutoEncoder, predictVolume, sharedLabelOffsets } from '@pedseg/models';
 import { postprocessSegmentation } from '@pedseg/postprocess';
 import { createVolume, encodeNifti } from '@pedseg/volume';
 import { Trainer } from '../engine/trainer.js';
@@ -16,8 +16,11 @@ import { loadBestWeights } from '../loop/checkpoint.js';
 import { fit } from '../loop/fit.js';
 import { mixSeed } from '../random.js';
 import { autoEncoderStep, multiTaskStep } from '../procedures.js';
+import { augmentedEntries } from './augmentation.js';
 import { validationDice } from './batches.js';
+import { writeFoldFigures } from './figures.js';
 import type { ResolvedExperimentConfig } from './config.js';
+import { buildRunNetwork } from './network.js';
 import { disposeWeights, scoreCase } from './fold_utils.js';
 import type { RunExperimentOptions } from './fold_utils.js';
 import { FOLD_SCORES_FILE } from './report.js';
@@ -198,8 +201,7 @@ export async function runMultiDomainFold(cfg: ResolvedExperimentConfig, fold: Lo
   let sampler = new EpochSampler(trainPools, cfg.batchSize, cfg.seed);
   const nextEntries = (epoch: number, batch: number): BatchEntry[] => sampler.entries(epoch, batch);
 
-  const build = cfg.network.attention ? buildAttentionUNet : buildUNet;
-  const seg = build({ inputSize, depth, filters, domains: { strategy: cfg.domainStrategy, classCounts }, name: 'segmentation' });
+  const seg = await buildRunNetwork(cfg, { outputStrategy: 'multi', domains: { strategy: cfg.domainStrategy, classCounts } });
   const owned: LayersModel[] = [seg.model, seg.fullModel];
   const selection = selectionMatrices(layout, maxClasses);
   let encoder: DomainAwareModel | undefined;
@@ -246,12 +248,16 @@ export async function runMultiDomainFold(cfg: ResolvedExperimentConfig, fold: Lo
     exitOnInterrupt: options.exitOnInterrupt ?? false,
     extra: { fold: fold.index, config: cfg },
     trainStep: (ctx) => {
-      const b = sampledBatch(trainPools, nextEntries(ctx.epoch, ctx.batch), layout, maxClasses);
+      const entries = nextEntries(ctx.epoch, ctx.batch);
+      const b =
+        cfg.augmentation === false
+          ? sampledBatch(trainPools, entries, layout, maxClasses)
+          : ((a) => sampledBatch(a.pools, a.entries, layout, maxClasses))(augmentedEntries(trainPools, entries, cfg.augmentation, cfg.seed, ctx.epoch, ctx.batch));
       const logs = multiTaskStep(trainer, {
         network: 'segmentation',
         forward: () => {
           const o = seg.splitOutputs(seg.fullModel.apply([b.x, b.d], { training: true }) as Tensor[]);
-          return { segmentation: o.segmentation, embeddings: cfg.multiScale ? o.embeddings : [o.embeddings[depth] as Tensor] };
+          return { segmentation: o.segmentation, embeddings: cfg.multiScale ? o.embeddings : [o.embeddings[(seg.embeddingCount - 1) / 2] as Tensor] };
         },
         labels: b.y,
         domains: b.d,
@@ -278,6 +284,22 @@ export async function runMultiDomainFold(cfg: ResolvedExperimentConfig, fold: Lo
   if (result.best !== null) await loadBestWeights(checkpoints, trainer);
   await writeFileAtomic(join(dir, 'learning_curves.svg'), learningCurvesSvg(historySeries(result.history), { title: `${cfg.name} — fold ${fold.index}` }));
 
+  await writeFoldFigures(
+    dir,
+    seg,
+    domains.map((domain, k) => {
+      const testId = splitOf(domain).test[0] as string;
+      const test = cohort.cases.get(testId) as Phantom;
+      return {
+        caseId: testId,
+        domain,
+        domainIndex: k,
+        slices: extractSlices(test.image, test.label, { size: inputSize, emptyFraction: 0, seed: cfg.seed, caseId: testId }),
+        decode: (p: Tensor, d: Tensor1D | null) => tidy(() => argMax(toJointLayout(p, d as Tensor1D, selection), -1)),
+      };
+    }),
+    { seed: cfg.seed, title: `${cfg.name} — fold ${fold.index}`, batchSize: cfg.batchSize },
+  );
   const scores: CaseScores[] = [];
   for (const [k, domain] of domains.entries()) {
     const testId = splitOf(domain).test[0] as string;

@@ -6,11 +6,9 @@ import type { LayersModel } from '@tensorflow/tfjs-layers';
 import { DOMAIN_LABELS, concatSliceSets, extractSlices, generateCohort, leaveOneOutSplits, lockStepLeaveOneOut } from '@pedseg/data';
 import type { Phantom, PhantomDomain, SliceSet } from '@pedseg/data';
 import {
-  buildAttentionUNet,
   buildConditionalDiscriminator,
   buildShapeAutoEncoder,
   buildShapeCodeDiscriminator,
-  buildUNet,
   predictVolume,
 } from '@pedseg/models';
 import type { FrozenModel } from '@pedseg/losses';
@@ -22,11 +20,15 @@ import { writeFileAtomic } from '../io/atomic.js';
 import { loadBestWeights } from '../loop/checkpoint.js';
 import { fit } from '../loop/fit.js';
 import { autoEncoderStep, combinedRegularizationSteps, sparSteps } from '../procedures.js';
-import { batchTensors, channelsToBatch, perChannelEncoder, targetEncoding, validationDice } from './batches.js';
+import { augmentedSlices } from './augmentation.js';
+import { writeFoldFigures } from './figures.js';
+import { pretrainForTransfer } from './transfer.js';
+import { batchTensors, channelsToBatch, decodeLabels, perChannelEncoder, targetEncoding, validationDice } from './batches.js';
 import { compareMethods } from './compare.js';
 import { runMultiDomainFold } from './multi_domain.js';
 import { postprocessPrediction } from './predict.js';
 import { resolveExperimentConfig } from './config.js';
+import { buildRunNetwork } from './network.js';
 import type { ExperimentConfig, ResolvedExperimentConfig } from './config.js';
 import { disposeWeights, scoreCase } from './fold_utils.js';
 import type { RunExperimentOptions } from './fold_utils.js';
@@ -42,6 +44,7 @@ async function runFold(
   split: { train: readonly string[]; validation: readonly string[]; test: readonly string[] },
   cases: ReadonlyMap<string, Phantom>,
   options: RunExperimentOptions,
+  source: readonly Phantom[] | null = null,
 ): Promise<CaseScores> {
   const dir = join(resolve(cfg.outputDir), `fold-${foldIndex}`);
   await mkdir(dir, { recursive: true });
@@ -61,12 +64,12 @@ async function runFold(
   const strategy = cfg.strategy;
   const encoding = targetEncoding(strategy, classes);
   const binary = strategy !== 'multi';
-  const build = cfg.network.attention ? buildAttentionUNet : buildUNet;
-  const seg = build({ inputSize, depth, filters, outputStrategy: strategy, numStructures: strategy === 'global' ? 1 : classes - 1, name: 'segmentation' });
+  const seg = await buildRunNetwork(cfg, { outputStrategy: strategy, numStructures: strategy === 'global' ? 1 : classes - 1 });
   const networks: Record<string, TrainableNetwork> = { segmentation: { model: seg.model, optimizer: { learningRate: cfg.learningRate } } };
   // The models of a builder share layers (model / fullModel, encoder / auto-encoder); their weights are
   // freed once each at the end of the fold.
   const owned: LayersModel[] = [seg.model, seg.fullModel];
+  if (cfg.transfer !== null && source !== null) await pretrainForTransfer(cfg, seg, source, dir, options);
   let encoder: FrozenModel | undefined;
   let codeShape: readonly number[] = [];
   if (cfg.lambda1 > 0 || cfg.procedure === 'spar') {
@@ -120,7 +123,10 @@ async function runFold(
     extra: { fold: foldIndex, config: cfg },
     trainStep: (ctx) => {
       const idx = ctx.permutation(train.count).slice(ctx.batch * cfg.batchSize, (ctx.batch + 1) * cfg.batchSize);
-      const { x, y } = batchTensors(train, idx, encoding);
+      const { x, y } =
+        cfg.augmentation === false
+          ? batchTensors(train, idx, encoding)
+          : batchTensors(augmentedSlices(train, idx, cfg.augmentation, cfg.seed, ctx.epoch, ctx.batch), idx.map((_, i) => i), encoding);
       const logs =
         cfg.procedure === 'spar' && encoder !== undefined
           ? sparSteps(trainer, { network: 'segmentation', discriminator: 'discriminator', encoder, image: x, labels: y, lambda: cfg.lambda })
@@ -147,6 +153,22 @@ async function runFold(
   const probs = await predictVolume(seg.model, test.image, { batchSize: cfg.batchSize });
   const post = postprocessPrediction(probs, test, strategy, classes - 1, cfg.closingRadius);
   await writeFileAtomic(join(dir, `${testId}_prediction.nii.gz`), encodeNifti(post, { gzip: true, datatype: 'uint8' }));
+  const testSlices = extractSlices(test.image, test.label, { size: inputSize, emptyFraction: 0, seed: cfg.seed, caseId: testId });
+  await writeFoldFigures(
+    dir,
+    seg,
+    [
+      {
+        caseId: testId,
+        domain: cfg.data.domain,
+        domainIndex: null,
+        slices: testSlices,
+        decode: (p) => decodeLabels(p, strategy),
+        ...(strategy === 'global' ? { truth: (l: number) => (l > 0 ? 1 : 0) } : {}),
+      },
+    ],
+    { seed: cfg.seed, title: `${cfg.name} — fold ${foldIndex}`, batchSize: cfg.batchSize },
+  );
   const scores = scoreCase(foldIndex, testId, test.label, post, names);
   await writeFileAtomic(join(dir, FOLD_SCORES_FILE), JSON.stringify(scores, null, 2));
   trainer.dispose();
@@ -204,11 +226,12 @@ async function runResolved(cfg: ResolvedExperimentConfig, options: RunExperiment
     return writeExperimentReport(cfg.outputDir);
   }
   const phantoms = cohort(cfg.data.domain);
+  const source = cfg.transfer !== null ? cohort(cfg.transfer.from) : null;
   const cases = new Map(phantoms.map((p) => [p.caseId, p]));
   const folds = leaveOneOutSplits(phantoms.map((p) => p.caseId));
   for (const fold of folds) {
     if (cfg.folds !== null && !cfg.folds.includes(fold.index)) continue;
-    await runFold(cfg, fold.index, fold, cases, options);
+    await runFold(cfg, fold.index, fold, cases, options, source);
   }
   return writeExperimentReport(cfg.outputDir);
 }

@@ -1,0 +1,106 @@
+import { join } from 'node:path';
+import { dispose, fill, image as tfImage, mean, slice, tensor4d, tidy } from '@tensorflow/tfjs-core';
+import type { Tensor, Tensor1D, Tensor4D } from '@tensorflow/tfjs-core';
+import type { SliceSet } from '@pedseg/data';
+import type { SegmentationNetwork } from '@pedseg/models';
+import { attentionOverlaySvg, contourOverlaySvg } from '../figures/overlays.js';
+import type { Slice2D } from '../figures/overlays.js';
+import { scatterSvg } from '../figures/scatter.js';
+import { tsne } from '../figures/tsne.js';
+import { writeFigure } from '../figures/write.js';
+
+/** The test slices of one case, and how to read the network's output for them. */
+export interface FigureCase {
+  /** Case id (file names). */
+  readonly caseId: string;
+  /** Joint of the case (t-SNE colour). */
+  readonly domain: string;
+  /** Domain index fed to a multi-domain network, or null for a single-domain one. */
+  readonly domainIndex: number | null;
+  /** The case's labelled slices at the network's input size. */
+  readonly slices: SliceSet;
+  /** Probabilities `[B, H, W, C]` → label map `[B, H, W]` in the same label values as {@link truth}. */
+  readonly decode: (probs: Tensor, domains: Tensor1D | null) => Tensor;
+  /** Ground-truth label value → the label drawn (e.g. every bone → 1 for the `global` strategy). */
+  readonly truth?: (label: number) => number;
+}
+
+/** Contour slices drawn per case. */
+const CONTOUR_SLICES = 3;
+
+/** Up to `count` slice positions spread evenly over `n` slices. */
+function spread(n: number, count: number): number[] {
+  const k = Math.min(n, count);
+  return Array.from({ length: k }, (_, i) => Math.floor(((i + 0.5) * n) / k));
+}
+
+function slice2d(data: ArrayLike<number>, s: number, H: number, W: number): Slice2D {
+  return { width: W, height: H, data: Array.from({ length: H * W }, (_, k) => data[s * H * W + k] as number) };
+}
+
+/**
+ * The figures of a fold, written into `DIR/figures/`: for each test case, predicted-vs-ground-truth
+ * contour overlays of a few slices (`contours-<case>-z<k>.svg`) and, for an attention UNet, the finest
+ * attention gate's coefficients resized to the slice over its middle one (`attention-<case>-z<k>.svg`);
+ * with more than one joint, a t-SNE of the bottleneck embeddings (global-average-pooled) of every test
+ * slice coloured by joint (`tsne-bottleneck.svg`: PCA to 50, perplexity 30 — lowered to (n − 1)/3 for
+ * fewer than 91 slices, which t-SNE needs — learning rate 200, seeded).
+ *
+ * @returns the written file names, relative to `DIR`.
+ */
+export async function writeFoldFigures(dir: string, network: SegmentationNetwork, cases: readonly FigureCase[], options: { seed: number; title: string; batchSize: number }): Promise<string[]> {
+  const written: string[] = [];
+  const points: number[][] = [];
+  const groups: string[] = [];
+  const bottleneck = (network.embeddingCount - 1) / 2;
+  for (const c of cases) {
+    const { height: H, width: W, count } = c.slices;
+    if (count === 0) continue;
+    const chosen = new Set(spread(count, CONTOUR_SLICES));
+    const middle = spread(count, CONTOUR_SLICES)[Math.floor(Math.min(count, CONTOUR_SLICES) / 2)] as number;
+    for (let start = 0; start < count; start += options.batchSize) {
+      const B = Math.min(options.batchSize, count - start);
+      const x = tensor4d(c.slices.images.slice(start * H * W, (start + B) * H * W), [B, H, W, 1]);
+      const d = c.domainIndex === null ? null : (fill([B], c.domainIndex, 'int32') as Tensor1D);
+      const outs = network.fullModel.apply(d === null ? x : [x, d], { training: false }) as Tensor[];
+      const o = network.splitOutputs(outs);
+      const labels = c.decode(o.segmentation, d);
+      const predicted = labels.dataSync();
+      const codes = tidy(() => mean(o.embeddings[bottleneck] as Tensor, [1, 2]));
+      const rows = codes.arraySync() as number[][];
+      rows.forEach((r) => {
+        points.push(r);
+        groups.push(c.domain);
+      });
+      for (let b = 0; b < B; b += 1) {
+        const s = start + b;
+        const z = c.slices.sliceIndices[s] as number;
+        if (chosen.has(s)) {
+          const truth = slice2d(c.slices.labels, s, H, W);
+          const gt = c.truth === undefined ? truth : { ...truth, data: Array.from(truth.data, c.truth) };
+          const svg = contourOverlaySvg(slice2d(c.slices.images, s, H, W), gt, slice2d(predicted, b, H, W), { title: `${options.title} — ${c.caseId} z=${z} (solid: truth, dashed: prediction)` });
+          const name = join('figures', `contours-${c.caseId}-z${z}.svg`);
+          await writeFigure(join(dir, name), svg);
+          written.push(name);
+        }
+        if (s === middle && o.attention.length > 0) {
+          const finest = o.attention[o.attention.length - 1] as Tensor;
+          const map = tidy(() => tfImage.resizeBilinear(slice(finest, [b, 0, 0, 0], [1, -1, -1, -1]) as Tensor4D, [H, W]).dataSync());
+          const svg = attentionOverlaySvg(slice2d(c.slices.images, s, H, W), { width: W, height: H, data: map }, { title: `${options.title} — attention, ${c.caseId} z=${z}` });
+          const name = join('figures', `attention-${c.caseId}-z${z}.svg`);
+          await writeFigure(join(dir, name), svg);
+          written.push(name);
+        }
+      }
+      dispose([x, ...(d === null ? [] : [d]), ...outs, labels, codes]);
+    }
+  }
+  if (new Set(groups).size > 1 && points.length >= 4) {
+    const perplexity = Math.min(30, (points.length - 1) / 3);
+    const layout = tsne(points, { perplexity, learningRate: 200, pcaDimensions: 50, seed: options.seed });
+    const name = join('figures', 'tsne-bottleneck.svg');
+    await writeFigure(join(dir, name), scatterSvg(layout, groups, { title: `${options.title} — t-SNE of bottleneck embeddings` }));
+    written.push(name);
+  }
+  return written;
+}
