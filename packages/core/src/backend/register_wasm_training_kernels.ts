@@ -1,5 +1,6 @@
 import { getKernel, registerKernel, unregisterKernel, type KernelConfig, type KernelFunc } from '@tensorflow/tfjs-core';
 import { makeBatchMatMul } from './kernels/batch_mat_mul.js';
+import { makeConcat } from './kernels/concat.js';
 import { makeConv2DBackpropFilter } from './kernels/conv2d_backprop_filter.js';
 import { makeConv2DBackpropInput } from './kernels/conv2d_backprop_input.js';
 import { makeConv3D, makeConv3DBackpropFilterV2, makeConv3DBackpropInputV2 } from './kernels/conv3d_backprop.js';
@@ -8,8 +9,8 @@ import {
   makeDepthwiseConv2dNativeBackpropInput,
 } from './kernels/depthwise_conv2d_backprop.js';
 import { rememberOriginalKernel } from './kernels/kernel_runner.js';
-import { makeMean, makeSum } from './kernels/leading_axes_reduction.js';
 import { makeMaxPoolGrad } from './kernels/max_pool_grad.js';
+import { makeSplitV } from './kernels/split_v.js';
 import { makeUnsortedSegmentSum } from './kernels/unsorted_segment_sum.js';
 
 /**
@@ -19,8 +20,9 @@ import { makeUnsortedSegmentSum } from './kernels/unsorted_segment_sum.js';
  * slower than the rewrite (`Conv2DBackpropInput`, `BatchMatMul` with transpose flags), or giving wrong
  * results (`MaxPoolGrad`: the gradient lands on the wrong element in some windows;
  * `Conv3DBackpropInputV2`: wrong values; `Conv3DBackpropFilterV2`: wrong for strides above 1; all three
- * Conv3D kernels ≈40× slower than the same work as 2D convolutions; `Sum` and `Mean` over leading axes,
- * as in batch-norm moments, ≈4× slower than a matrix product with a row of ones).
+ * Conv3D kernels ≈40× slower than the same work as 2D convolutions). `SplitV` (concatenate's gradient)
+ * is replaced because the native kernel's one strided slice per part is ≈5× slower than copying runs,
+ * and `Concat` (the skip connections) for the same reason.
  */
 export const WASM_TRAINING_KERNELS: readonly string[] = [
   'Conv2DBackpropFilter',
@@ -33,8 +35,8 @@ export const WASM_TRAINING_KERNELS: readonly string[] = [
   'Conv3D',
   'Conv3DBackpropInputV2',
   'Conv3DBackpropFilterV2',
-  'Sum',
-  'Mean',
+  'SplitV',
+  'Concat',
 ];
 
 const factories: Record<string, (backendName: string) => KernelFunc> = {
@@ -48,8 +50,8 @@ const factories: Record<string, (backendName: string) => KernelFunc> = {
   Conv3D: makeConv3D,
   Conv3DBackpropInputV2: makeConv3DBackpropInputV2,
   Conv3DBackpropFilterV2: makeConv3DBackpropFilterV2,
-  Sum: makeSum,
-  Mean: makeMean,
+  SplitV: makeSplitV,
+  Concat: makeConcat,
 };
 
 const ours = new WeakSet<KernelFunc>();
