@@ -148,11 +148,16 @@ export function expectGradientsMatch(
   atol = 5e-3,
   rtol = 5e-3,
   reseed = true,
+  seedBase = 1000,
 ): void {
+  if (reseed && !layer.built) {
+    // An unbuilt layer has no weights yet: build it, or the reseeding below would silently do nothing.
+    tf.dispose(layer.apply(inputs.length === 1 ? inputs[0]! : inputs, { training }) as tf.Tensor | tf.Tensor[]);
+  }
   if (reseed) {
     // Glorot initialization is unseeded; fixed weights keep the check deterministic (no kink lottery).
     layer.trainableWeights.forEach((w, i) => {
-      const value = rand(w.shape as number[], 1000 + i, 0.8);
+      const value = rand(w.shape as number[], seedBase + i, 0.8);
       w.write(w.name.endsWith('gamma') ? tf.add(value, 1) : value);
       value.dispose();
     });
