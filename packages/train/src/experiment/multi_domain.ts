@@ -9,6 +9,7 @@ import type { DomainAwareModel } from '@pedseg/losses';
 import { buildMultiJointAutoEncoder, predictVolume, sharedLabelOffsets } from '@pedseg/models';
 import { postprocessSegmentation } from '@pedseg/postprocess';
 import { createVolume, encodeNifti } from '@pedseg/volume';
+import { seedInitialWeights } from '../engine/seed_weights.js';
 import { Trainer } from '../engine/trainer.js';
 import { historySeries, learningCurvesSvg } from '../figures/learning_curves.js';
 import { writeFileAtomic } from '../io/atomic.js';
@@ -20,7 +21,7 @@ import { augmentedEntries } from './augmentation.js';
 import { validationDice } from './batches.js';
 import { writeFoldFigures } from './figures.js';
 import type { ResolvedExperimentConfig } from './config.js';
-import { buildRunNetwork } from './network.js';
+import { NETWORK_SEED_STREAMS, buildRunNetwork } from './network.js';
 import { disposeWeights, scoreCase } from './fold_utils.js';
 import type { RunExperimentOptions } from './fold_utils.js';
 import { FOLD_SCORES_FILE } from './report.js';
@@ -209,6 +210,7 @@ export async function runMultiDomainFold(cfg: ResolvedExperimentConfig, fold: Lo
     // The multi-joint auto-encoder learns every joint's label maps (padded to max |C_k|), then its
     // encoder is frozen as the anatomical prior.
     const ae = buildMultiJointAutoEncoder({ inputSize, classCounts, depth, filters });
+    seedInitialWeights(ae.autoEncoder, mixSeed(cfg.seed, NETWORK_SEED_STREAMS.autoEncoder));
     owned.push(ae.autoEncoder, ae.encoder, ae.decoder, ae.fullModel);
     const aeTrainer = new Trainer({ autoencoder: { model: ae.autoEncoder, optimizer: { learningRate: cfg.learningRate } } });
     await fit({

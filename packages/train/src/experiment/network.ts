@@ -1,5 +1,7 @@
 import { buildAttentionUNet, buildDenseUNet, buildEfficientUNet, buildInceptionUNet, buildResUNet, buildUNet, buildVggUNet } from '@pedseg/models';
 import type { PretrainedUNetOptions, SegmentationNetwork } from '@pedseg/models';
+import { seedInitialWeights } from '../engine/seed_weights.js';
+import { mixSeed } from '../random.js';
 import type { ExperimentBackbone, ResolvedExperimentConfig } from './config.js';
 
 const BACKBONES: Record<ExperimentBackbone, (o: PretrainedUNetOptions) => Promise<SegmentationNetwork>> = {
@@ -31,15 +33,23 @@ export async function buildRunNetwork(
   };
   if (backbone === null) {
     const build = attention ? buildAttentionUNet : buildUNet;
-    return build({ ...common, depth, filters, ...(head.domains === undefined ? { outputStrategy: head.outputStrategy } : {}) });
+    const net = await build({ ...common, depth, filters, ...(head.domains === undefined ? { outputStrategy: head.outputStrategy } : {}) });
+    seedInitialWeights(net.model, mixSeed(cfg.seed, NETWORK_SEED_STREAMS.segmentation));
+    return net;
   }
   // Config validation rejects `individual` with a backbone (the pre-trained builders do not offer it).
   const outputStrategy = head.outputStrategy === 'global' ? 'global' : 'multi';
-  return BACKBONES[backbone]({
+  const net = await BACKBONES[backbone]({
     ...common,
     attention,
     widthDivisor,
     ...(head.domains === undefined ? { outputStrategy } : {}),
     ...(weights !== null ? { weights } : {}),
   });
+  // Re-drawing would overwrite loaded encoder weights: only a fully random network is reseeded.
+  if (weights === null) seedInitialWeights(net.model, mixSeed(cfg.seed, NETWORK_SEED_STREAMS.segmentation));
+  return net;
 }
+
+/** Independent seed streams (mixed with the run seed) for the initial weights of each network of a run. */
+export const NETWORK_SEED_STREAMS = { segmentation: 101, autoEncoder: 102, discriminator: 103 } as const;

@@ -13,6 +13,8 @@ import {
 } from '@pedseg/models';
 import type { FrozenModel } from '@pedseg/losses';
 import { encodeNifti } from '@pedseg/volume';
+import { seedInitialWeights } from '../engine/seed_weights.js';
+import { mixSeed } from '../random.js';
 import { Trainer } from '../engine/trainer.js';
 import type { TrainableNetwork } from '../engine/trainer.js';
 import { historySeries, learningCurvesSvg } from '../figures/learning_curves.js';
@@ -28,7 +30,7 @@ import { compareMethods } from './compare.js';
 import { runMultiDomainFold } from './multi_domain.js';
 import { postprocessPrediction } from './predict.js';
 import { resolveExperimentConfig } from './config.js';
-import { buildRunNetwork } from './network.js';
+import { NETWORK_SEED_STREAMS, buildRunNetwork } from './network.js';
 import type { ExperimentConfig, ResolvedExperimentConfig } from './config.js';
 import { disposeWeights, scoreCase } from './fold_utils.js';
 import type { RunExperimentOptions } from './fold_utils.js';
@@ -76,6 +78,7 @@ async function runFold(
     // Auto-encoder pre-training on the training label maps, then its encoder is used frozen. The
     // sigmoid strategies use a one-channel auto-encoder trained on every bone channel as a sample.
     const ae = buildShapeAutoEncoder({ inputSize, numChannels: binary ? 1 : classes, depth, filters });
+    seedInitialWeights(ae.autoEncoder, mixSeed(cfg.seed, NETWORK_SEED_STREAMS.autoEncoder));
     owned.push(ae.autoEncoder, ae.encoder, ae.decoder, ae.fullModel);
     const aeTrainer = new Trainer({ autoencoder: { model: ae.autoEncoder, optimizer: { learningRate: cfg.learningRate } } });
     await fit({
@@ -101,11 +104,13 @@ async function runFold(
   }
   if (cfg.lambda2 > 0) {
     const D = buildConditionalDiscriminator({ inputSize, maskChannels: encoding.channels, widths: [filters, 2 * filters], name: 'discriminator' });
+    seedInitialWeights(D, mixSeed(cfg.seed, NETWORK_SEED_STREAMS.discriminator));
     owned.push(D);
     networks['discriminator'] = { model: D, optimizer: { learningRate: cfg.learningRate } };
   }
   if (cfg.procedure === 'spar') {
     const D = buildShapeCodeDiscriminator({ codeShape, name: 'discriminator' });
+    seedInitialWeights(D, mixSeed(cfg.seed, NETWORK_SEED_STREAMS.discriminator));
     owned.push(D);
     networks['discriminator'] = { model: D, optimizer: { learningRate: cfg.learningRate } };
   }
