@@ -86,6 +86,11 @@ export interface ExperimentConfig {
     /** Attention gates (Att-UNet). Default true. */
     attention?: boolean;
     /**
+     * Moving-average momentum of the batch norms (Keras convention). Default 0.99, as Keras; short runs
+     * want less (e.g. 0.9), or inference sees moving statistics that are still mostly their initial values.
+     */
+    momentum?: number;
+    /**
      * A pre-trained-encoder UNet of `@pedseg/models` instead of the plain UNet (`depth` and `filters`
      * then do not apply; `inputSize` divisible by 16 for `vgg` / `res`, 32 for the others; not with the
      * `individual` strategy). Default none.
@@ -177,6 +182,7 @@ export interface ResolvedExperimentConfig {
     readonly depth: number;
     readonly filters: number;
     readonly attention: boolean;
+    readonly momentum: number;
     readonly backbone: ExperimentBackbone | null;
     readonly widthDivisor: number;
     readonly weights: string | null;
@@ -310,6 +316,7 @@ export function resolveExperimentConfig(config: ExperimentConfig): ResolvedExper
       depth: config.network?.depth ?? 2,
       filters: config.network?.filters ?? 8,
       attention: config.network?.attention ?? true,
+      momentum: config.network?.momentum ?? 0.99,
       backbone: config.network?.backbone ?? null,
       widthDivisor: config.network?.widthDivisor ?? 1,
       weights: config.network?.weights ?? null,
@@ -349,6 +356,10 @@ export function resolveExperimentConfig(config: ExperimentConfig): ResolvedExper
       throw new TrainConfigError(`experiment config: network.inputSize ${resolved.network.inputSize.join('×')} must be divisible by ${div} for the '${backbone}' backbone`);
     }
     positive('network.widthDivisor', resolved.network.widthDivisor);
+  }
+  const momentum = resolved.network.momentum;
+  if (!(Number.isFinite(momentum) && momentum >= 0 && momentum < 1)) {
+    throw new TrainConfigError(`experiment config: network.momentum must be in [0, 1), got ${momentum}`);
   }
   if (resolved.transfer !== null) positive('transfer.pretrainEpochs', resolved.transfer.pretrainEpochs);
   if (resolved.augmentation !== false && (typeof resolved.augmentation !== 'string' || !(resolved.augmentation in AUGMENTATION_PRESETS))) {

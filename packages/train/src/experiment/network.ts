@@ -24,12 +24,13 @@ export async function buildRunNetwork(
   cfg: ResolvedExperimentConfig,
   head: { outputStrategy: 'multi' | 'global' | 'individual'; numStructures?: number; domains?: { strategy: 'shared' | 'dsl'; classCounts: number[] } },
 ): Promise<SegmentationNetwork> {
-  const { inputSize, depth, filters, attention, backbone, widthDivisor, weights } = cfg.network;
+  const { inputSize, depth, filters, attention, momentum, backbone, widthDivisor, weights } = cfg.network;
   const common = {
     inputSize,
     ...(head.domains !== undefined ? { domains: head.domains } : {}),
     ...(head.numStructures !== undefined ? { numStructures: head.numStructures } : {}),
     name: 'segmentation',
+    momentum,
   };
   if (backbone === null) {
     const build = attention ? buildAttentionUNet : buildUNet;
