@@ -1,8 +1,8 @@
-import { randomBytes } from 'node:crypto';
-import { mkdir, open, rename, rm, stat, readdir } from 'node:fs/promises';
-import { basename, dirname, join, resolve } from 'node:path';
+import { open, stat, readdir } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
 import { io } from '@tensorflow/tfjs-core';
 import type { LayersModel } from '@tensorflow/tfjs-layers';
+import { writeDirectoryAtomically } from './atomic_directory.js';
 import { ModelFileError } from './errors.js';
 import { MODEL_JSON, WEIGHTS_BIN, joinWeightData } from './model_files.js';
 
@@ -47,39 +47,29 @@ export async function saveModel(model: LayersModel, dir: string): Promise<void> 
       throw new ModelFileError(`saveModel: ${target} is a non-empty directory without ${MODEL_JSON}; refusing to replace it`, target);
     }
   }
-  const parent = dirname(target);
-  await mkdir(parent, { recursive: true });
-  const suffix = `${process.pid}-${randomBytes(4).toString('hex')}`;
-  const temp = join(parent, `.${basename(target)}.tmp-${suffix}`);
-  await mkdir(temp);
   try {
-    await model.save(
-      io.withSaveHandler(async (artifacts) => {
-        const weights = new Uint8Array(joinWeightData(artifacts.weightData));
-        const json: io.ModelJSON = {
-          modelTopology: artifacts.modelTopology ?? {},
-          format: artifacts.format ?? 'layers-model',
-          generatedBy: artifacts.generatedBy ?? '',
-          convertedBy: artifacts.convertedBy ?? null,
-          weightsManifest: [{ paths: [WEIGHTS_BIN], weights: artifacts.weightSpecs ?? [] }],
-        };
-        if (artifacts.trainingConfig != null) json.trainingConfig = artifacts.trainingConfig;
-        if (artifacts.userDefinedMetadata != null) json.userDefinedMetadata = artifacts.userDefinedMetadata;
-        await writeDurably(join(temp, WEIGHTS_BIN), weights);
-        await writeDurably(join(temp, MODEL_JSON), JSON.stringify(json));
-        return { modelArtifactsInfo: io.getModelArtifactsInfoForJSON(artifacts) };
-      }),
+    await writeDirectoryAtomically(target, (temp) =>
+      model
+        .save(
+          io.withSaveHandler(async (artifacts) => {
+            const weights = new Uint8Array(joinWeightData(artifacts.weightData));
+            const json: io.ModelJSON = {
+              modelTopology: artifacts.modelTopology ?? {},
+              format: artifacts.format ?? 'layers-model',
+              generatedBy: artifacts.generatedBy ?? '',
+              convertedBy: artifacts.convertedBy ?? null,
+              weightsManifest: [{ paths: [WEIGHTS_BIN], weights: artifacts.weightSpecs ?? [] }],
+            };
+            if (artifacts.trainingConfig != null) json.trainingConfig = artifacts.trainingConfig;
+            if (artifacts.userDefinedMetadata != null) json.userDefinedMetadata = artifacts.userDefinedMetadata;
+            await writeDurably(join(temp, WEIGHTS_BIN), weights);
+            await writeDurably(join(temp, MODEL_JSON), JSON.stringify(json));
+            return { modelArtifactsInfo: io.getModelArtifactsInfoForJSON(artifacts) };
+          }),
+        )
+        .then(() => undefined),
     );
-    if (kind === 'dir') {
-      const old = join(parent, `.${basename(target)}.old-${suffix}`);
-      await rename(target, old);
-      await rename(temp, target);
-      await rm(old, { recursive: true, force: true });
-    } else {
-      await rename(temp, target);
-    }
   } catch (error) {
-    await rm(temp, { recursive: true, force: true });
     if (error instanceof ModelFileError) throw error;
     throw new ModelFileError(`saveModel: could not write ${target}: ${(error as Error).message}`, target);
   }

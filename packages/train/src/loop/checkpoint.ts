@@ -1,10 +1,10 @@
-import { mkdir, readFile, readdir, rename, rm, stat } from 'node:fs/promises';
+import { mkdir, readFile, readdir, rm } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import { loadModel, saveModel } from '@pedseg/core';
+import { loadModel, saveModel, writeDirectoryAtomically } from '@pedseg/core';
 import type { AdamState } from '../engine/adam.js';
 import type { Trainer } from '../engine/trainer.js';
 import { CheckpointError } from '../errors.js';
-import { tempSibling, writeDurably, writeFileAtomic } from '../io/atomic.js';
+import { writeDurably, writeFileAtomic } from '../io/atomic.js';
 import type { RandomState } from '../random.js';
 import type { EpochRecord } from './types.js';
 
@@ -55,15 +55,6 @@ interface StateFile extends TrainingState {
 
 function stepFolder(step: number): string {
   return `step-${String(step).padStart(9, '0')}`;
-}
-
-async function exists(path: string): Promise<boolean> {
-  try {
-    await stat(path);
-    return true;
-  } catch {
-    return false;
-  }
 }
 
 /** Writes the weights (via `saveModel`) and optimizer states of every network into `dir`. */
@@ -118,26 +109,6 @@ async function restoreWeights(dir: string, trainer: Trainer): Promise<void> {
   }
 }
 
-/** Writes a complete folder (networks [+ optimizers] + a JSON file) atomically at `target`. */
-async function writeFolderAtomic(target: string, fill: (temp: string) => Promise<void>): Promise<void> {
-  const temp = tempSibling(target);
-  await mkdir(temp, { recursive: true });
-  try {
-    await fill(temp);
-    if (await exists(target)) {
-      const old = tempSibling(target, 'old');
-      await rename(target, old);
-      await rename(temp, target);
-      await rm(old, { recursive: true, force: true });
-    } else {
-      await rename(temp, target);
-    }
-  } catch (error) {
-    await rm(temp, { recursive: true, force: true });
-    throw error;
-  }
-}
-
 /**
  * Writes a checkpoint into `dir/step-<step>/` — every network's weights (via `saveModel` of
  * `@pedseg/core`), every optimizer's moments (`optimizers/<name>.bin`, float32) and the training state
@@ -153,7 +124,7 @@ export async function saveCheckpoint(dir: string, trainer: Trainer, state: Train
   await mkdir(root, { recursive: true });
   const name = stepFolder(state.step);
   const target = join(root, name);
-  await writeFolderAtomic(target, async (temp) => {
+  await writeDirectoryAtomically(target, async (temp) => {
     const optimizers = await writeNetworks(temp, trainer, true);
     const file: StateFile = { ...state, optimizers };
     await writeDurably(join(temp, STATE_FILE), JSON.stringify(file));
@@ -268,7 +239,7 @@ export async function saveBestWeights(
 ): Promise<string> {
   const target = join(resolve(dir), BEST_DIR);
   await mkdir(resolve(dir), { recursive: true });
-  await writeFolderAtomic(target, async (temp) => {
+  await writeDirectoryAtomically(target, async (temp) => {
     await writeNetworks(temp, trainer, false);
     await writeDurably(join(temp, 'best.json'), JSON.stringify(info));
   });
