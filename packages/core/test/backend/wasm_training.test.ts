@@ -5,7 +5,10 @@ import { BackendUnavailableError, initBackend, type InitBackendResult } from '@p
 import { buildReferenceUNet } from '../../bench/reference_unet.js';
 import { relativeError, seeded } from './parity_helpers.js';
 
-// A small UNet of the reference architecture, trained on wasm (one thread).
+// A small UNet of the reference architecture, trained on wasm (one thread). Its weights are seeded
+// because an unlucky random initialization once kept the loss above 0.9 × its start after 12 steps;
+// seeds 1–11 end 25 steps at 0.72–0.82 × the start. PEDSEG_TEST_SEED probes other initializations.
+const SEED = Number(process.env.PEDSEG_TEST_SEED ?? 11);
 let init: InitBackendResult;
 
 beforeAll(async () => {
@@ -56,17 +59,18 @@ describe('training on wasm', () => {
 
   it('runs full training steps with a flat tensor count and a falling loss', async () => {
     await tf.setBackend('wasm');
-    const model = buildReferenceUNet({ height: 16, width: 16, widths: [4, 8] });
+    const model = buildReferenceUNet({ height: 16, width: 16, widths: [4, 8], seed: SEED });
     const { x, y } = batch(2);
     const losses: number[] = [];
     const counts: number[] = [];
-    for (let step = 0; step < 12; step++) {
+    for (let step = 0; step < 25; step++) {
       losses.push((await model.trainOnBatch(x, y)) as number);
       counts.push(tf.memory().numTensors);
     }
     // The optimizer creates its slots on the first step; from then on nothing may accumulate.
     expect(new Set(counts.slice(1)).size).toBe(1);
     expect(losses.every(Number.isFinite)).toBe(true);
+    if (process.env.PEDSEG_TEST_SEED) console.log('loss ratio', SEED, losses[losses.length - 1]! / losses[0]!);
     expect(losses[losses.length - 1]!).toBeLessThan(0.9 * losses[0]!);
     tf.dispose([x, y]);
     model.dispose();
