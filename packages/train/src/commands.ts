@@ -67,15 +67,20 @@ export async function readExperimentConfig(path: string): Promise<ExperimentConf
   }
 }
 
-const TRAIN_USAGE = 'usage: pedseg train --config FILE [--fold I] [--output DIR]';
+const TRAIN_USAGE = 'usage: pedseg train --config FILE [--fold I] [--output DIR] [--data DIR]';
 
-/** `pedseg train --config FILE [--fold I] [--output DIR]`: runs an experiment (or one fold of it). */
+/**
+ * `pedseg train --config FILE [--fold I] [--output DIR] [--data DIR]`: runs an experiment (or one fold
+ * of it). `--data DIR` sets `data.dir`, so the config's domains are read from on-disk datasets instead
+ * of generated as phantoms; it drops the phantom grid `data.shape`, so a phantom config runs unchanged
+ * on the same joints written to disk.
+ */
 export const trainCommand: TrainCommand = {
   name: 'train',
   summary: 'run a leave-one-out experiment from a JSON config (one fold with --fold I)',
   run: (argv, io) =>
     guarded(io, TRAIN_USAGE, async () => {
-      const { values } = parseArgs({ args: [...argv], options: { config: { type: 'string' }, fold: { type: 'string' }, output: { type: 'string' } }, strict: true });
+      const { values } = parseArgs({ args: [...argv], options: { config: { type: 'string' }, fold: { type: 'string' }, output: { type: 'string' }, data: { type: 'string' } }, strict: true });
       if (values.config === undefined) {
         io.stderr(`--config is required\n${TRAIN_USAGE}\n`);
         return 2;
@@ -90,6 +95,11 @@ export const trainCommand: TrainCommand = {
         config.folds = [fold];
       }
       if (values.output !== undefined) config.outputDir = values.output;
+      if (values.data !== undefined) {
+        if (config.data == null || typeof config.data !== 'object') throw new TrainConfigError(`config file ${values.config}: data must be an object to take --data`);
+        config.data.dir = values.data;
+        delete config.data.shape;
+      }
       const report = await runExperiment(config, { callbacks: [new ProgressBar()], exitOnInterrupt: true });
       const shown =
         report.comparison !== undefined

@@ -52,7 +52,10 @@ export { attentionOverlaySvg, contourOverlaySvg, labelContourPath } from './figu
 export type { OverlayOptions, Slice2D } from './figures/overlays.js';
 export { writeFigure } from './figures/write.js';
 export { autoEncoderStep, combinedRegularizationSteps, multiTaskStep, sparSteps } from './procedures.js';
+export { individualRegularizationSteps } from './procedures_individual.js';
+export type { IndividualMember, IndividualRegularizationStepOptions } from './procedures_individual.js';
 export type {
+  AutoEncoderContrastiveOptions,
   AutoEncoderStepOptions,
   CombinedRegularizationStepOptions,
   MultiTaskForward,
@@ -63,6 +66,7 @@ export { resolveExperimentConfig } from './experiment/config.js';
 export type {
   ExperimentBackbone,
   ExperimentConfig,
+  ExperimentDataLayout,
   ExperimentDomainStrategy,
   ExperimentMethod,
   ExperimentProcedure,
@@ -70,6 +74,8 @@ export type {
   ExperimentTransfer,
   ResolvedExperimentConfig,
 } from './experiment/config.js';
+export { openExperimentCohort } from './experiment/cohort.js';
+export type { ExperimentCase, ExperimentCohort } from './experiment/cohort.js';
 export { compareMethods } from './experiment/compare.js';
 export type { MethodComparison, SliceWilcoxon } from './experiment/compare.js';
 export { runExperiment } from './experiment/run.js';

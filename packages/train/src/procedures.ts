@@ -1,11 +1,11 @@
-import { concat } from '@tensorflow/tfjs-core';
-import type { Tensor } from '@tensorflow/tfjs-core';
+import type { Tensor, Tensor1D } from '@tensorflow/tfjs-core';
 import type { LayersModel } from '@tensorflow/tfjs-layers';
 import {
   binaryCrossEntropy,
   categoricalCrossEntropy,
   combinedRegularizationObjective,
   conditionalDiscriminatorLoss,
+  multiJointAutoEncoderLoss,
   multiTaskObjective,
   sparDiscriminatorLoss,
   sparObjective,
@@ -13,27 +13,26 @@ import {
 import type { DomainAwareModel, DomainIndices, FrozenModel, MultiScaleContrastiveOptions } from '@pedseg/losses';
 import type { AlternatingStep, TermValues, Trainer } from './engine/trainer.js';
 import { TrainConfigError } from './errors.js';
-
-function single(out: Tensor | Tensor[], what: string): Tensor {
-  if (Array.isArray(out)) {
-    if (out.length !== 1) throw new TrainConfigError(`${what} must return one tensor, got ${out.length}`);
-    return out[0] as Tensor;
-  }
-  return out;
-}
-
-function frozen(model: FrozenModel, x: Tensor): Tensor {
-  return typeof model === 'function' ? model(x) : single(model.apply(x, { training: false }) as Tensor | Tensor[], 'the frozen model');
-}
+import { conditional, frozen, single } from './procedure_helpers.js';
 
 /**
- * D(mask, image) in training mode: a two-input model gets `[mask, image]` (as `@pedseg/models`'
- * conditional discriminator), a one-input model their concatenation on the channel axis — the same
- * convention as `@pedseg/losses`' adversarial term.
+ * The multi-scale contrastive term of a multi-joint auto-encoder's pre-training (paper 002, Eq. 6):
+ * L_AE = CE + λ1 · MSC, the MSC applied to the auto-encoder's shared representations z̃_s1 … z̃_s9 with
+ * the joints as labels.
  */
-function conditional(D: LayersModel, mask: Tensor, image: Tensor): Tensor {
-  const input = D.inputs.length === 2 ? [mask, image] : concat([mask, image], -1);
-  return single(D.apply(input, { training: true }) as Tensor | Tensor[], 'the discriminator');
+export interface AutoEncoderContrastiveOptions {
+  /**
+   * The auto-encoder's `fullModel` (`@pedseg/models`' `ShapeAutoEncoder`): `[mask, domain]` →
+   * `[reconstruction, ...embeddings]`, sharing the trained auto-encoder's layers. Every embedding output
+   * is one scale of the MSC (2·depth + 1 scales: encoder levels, code, decoder levels — the paper's 9 for depth 4).
+   */
+  fullModel: LayersModel;
+  /** |C_k| per joint, background included: the reconstruction CE is then the multi-task CE (Eq. 1). */
+  classCounts: readonly number[];
+  /** Weight λ1 ≥ 0 of the MSC term. Default 0.05 (paper 002, §3.3); 0 still computes and logs it. */
+  lambda1?: number;
+  /** Options of the MSC term (τ = 0.1 for every scale, global average pooling, mean over scales by default). */
+  options?: MultiScaleContrastiveOptions;
 }
 
 /** Options of {@link autoEncoderStep}. */
@@ -47,6 +46,17 @@ export interface AutoEncoderStepOptions {
    * masks padded to max |C_k| channels, as `@pedseg/models`' `buildMultiJointAutoEncoder`).
    */
   domains?: Tensor;
+  /** Multi-joint auto-encoder only (needs `domains`): the multi-scale contrastive term of L_AE. */
+  contrastive?: AutoEncoderContrastiveOptions;
+}
+
+/** Throws unless every trainable weight of `fullModel` is one of `model`'s (the step updates `model`'s only). */
+function checkSharedWeights(model: LayersModel, fullModel: LayersModel, network: string): void {
+  const own = new Set(model.trainableWeights.map((w) => w.read().id));
+  const foreign = fullModel.trainableWeights.find((w) => !own.has(w.read().id));
+  if (foreign !== undefined) {
+    throw new TrainConfigError(`autoEncoderStep: contrastive.fullModel weight '${foreign.name}' is not a weight of auto-encoder '${network}' (pass the fullModel of the same auto-encoder)`);
+  }
 }
 
 /**
@@ -54,11 +64,38 @@ export interface AutoEncoderStepOptions {
  * §2.2): reconstruct the masks and minimize the cross-entropy to them. Afterwards its encoder is used
  * frozen as F in the shape-priors, SPAR and anatomical-priors terms.
  *
+ * With `contrastive` (a multi-joint auto-encoder, paper 002 §2.3) the step minimizes Eq. 6,
+ * L_AE = CE + λ1 · MSC: one training-mode pass of `fullModel` gives the reconstruction and the
+ * multi-scale embeddings, the CE is the multi-task CE over each joint's labels, and the MSC pulls each
+ * joint's embeddings together and the joints apart at every scale (`@pedseg/losses`'
+ * `multiJointAutoEncoderLoss`).
+ *
  * @param network - name of the auto-encoder in the trainer (its `model` maps masks → reconstruction).
- * @returns `{ total, crossEntropy }`.
+ * @returns `{ total, crossEntropy }`, plus `contrastive` (the unweighted MSC) with `options.contrastive`.
+ * @throws {@link TrainConfigError} for `contrastive` without `domains`, or a `fullModel` with weights
+ *   outside the auto-encoder.
  */
 export function autoEncoderStep(trainer: Trainer, network: string, options: AutoEncoderStepOptions): TermValues {
   const model = trainer.model(network);
+  const contrastive = options.contrastive;
+  if (contrastive !== undefined) {
+    if (options.domains === undefined) throw new TrainConfigError('autoEncoderStep: contrastive (MSC) needs options.domains, the joint of every mask');
+    checkSharedWeights(model, contrastive.fullModel, network);
+    if (contrastive.fullModel.outputs.length < 2) {
+      throw new TrainConfigError(`autoEncoderStep: contrastive.fullModel must output [reconstruction, ...embeddings], got ${contrastive.fullModel.outputs.length} output(s)`);
+    }
+    const domains = options.domains;
+    return trainer.step(network, () => {
+      const outs = contrastive.fullModel.apply([options.masks, domains], { training: true }) as Tensor[];
+      const t = multiJointAutoEncoderLoss(options.masks, outs[0] as Tensor, domains as Tensor1D, {
+        classCounts: contrastive.classCounts,
+        features: outs.slice(1),
+        lambda1: contrastive.lambda1 ?? 0.05,
+        ...(contrastive.options !== undefined ? { contrastive: contrastive.options } : {}),
+      });
+      return { total: t.total, crossEntropy: t.crossEntropy, contrastive: t.contrastive };
+    });
+  }
   return trainer.step(network, () => {
     const input = options.domains !== undefined ? [options.masks, options.domains] : options.masks;
     const recon = single(model.apply(input, { training: true }) as Tensor | Tensor[], `auto-encoder '${network}'`);
@@ -145,6 +182,8 @@ export interface SparStepOptions {
   labels: Tensor;
   /** Weight λ of the SPAR term. Default 0.01 (paper). */
   lambda?: number;
+  /** `'categorical'` (softmax output; default) or `'binary'` (sigmoid channels: global / individual strategies). */
+  crossEntropy?: 'categorical' | 'binary';
 }
 
 /**
@@ -172,7 +211,7 @@ export function sparSteps(trainer: Trainer, options: SparStepOptions): TermValue
       network,
       loss: () => {
         const pred = single(S.apply(image, { training: true }) as Tensor | Tensor[], `network '${network}'`);
-        const t = sparObjective(labels, pred, { encoder, discriminator: D, lambda });
+        const t = sparObjective(labels, pred, { encoder, discriminator: D, lambda, crossEntropy: options.crossEntropy ?? 'categorical' });
         return { total: t.total, crossEntropy: t.crossEntropy, spar: t.spar };
       },
     },

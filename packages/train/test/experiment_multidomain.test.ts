@@ -2,6 +2,7 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import * as tf from '@tensorflow/tfjs-core';
+import { generateCohort } from '@pedseg/data';
 import { TrainConfigError, resolveExperimentConfig, runExperiment } from '@pedseg/train';
 import type { ExperimentConfig } from '@pedseg/train';
 import { tempDir, useCpu } from './helpers.js';
@@ -57,6 +58,30 @@ describe('runExperiment multi-domain', () => {
     expect(scatter).toContain('ankle');
     expect(scatter).toContain('shoulder');
     for (const id of ['ankle_001', 'shoulder_001']) expect(figures.some((f) => f.startsWith(`contours-${id}-z`))).toBe(true);
+    // The multi-joint auto-encoder's pre-training logs its MSC term (L_AE = CE + λ1·MSC, λ1 = 0.05).
+    const aeDir = join(dir, 'fold-0/autoencoder');
+    const aeState = JSON.parse(readFileSync(join(aeDir, JSON.parse(readFileSync(join(aeDir, 'latest.json'), 'utf8')).checkpoint as string, 'state.json'), 'utf8'));
+    const aeTrain = aeState.history[0].train as Record<string, number>;
+    expect(Object.keys(aeTrain).sort()).toEqual(['contrastive', 'crossEntropy', 'total']);
+    expect(aeTrain['contrastive']).toBeGreaterThan(0);
+    expect(aeTrain['total']).toBeCloseTo((aeTrain['crossEntropy'] as number) + 0.05 * (aeTrain['contrastive'] as number), 4);
+    expect(existsSync(join(dir, 'fold-0/autoencoder_learning_curves.svg'))).toBe(true);
+    // t-SNE of the auto-encoder's codes: one point per non-empty training / validation label map of each joint.
+    const points = JSON.parse(readFileSync(join(dir, 'fold-0/figures/tsne-autoencoder-codes.json'), 'utf8')) as { group: string; kind: string; caseId: string }[];
+    const svg = readFileSync(join(dir, 'fold-0/figures/tsne-autoencoder-codes.svg'), 'utf8');
+    expect((svg.match(/fill-opacity="0.8"/g) ?? []).length + (svg.match(/<path d="M/g) ?? []).length).toBe(points.length);
+    let expected = 0;
+    for (const joint of ['ankle', 'shoulder'] as const) {
+      for (const p of generateCohort(joint, { seed: 5, count: 3, landmarksPerBone: 0, size: { shape: [16, 16, 8] } })) {
+        if (p.caseId.endsWith('_001')) continue; // the test cases of fold 0
+        const [nx, ny, nz] = p.label.shape;
+        for (let z = 0; z < nz; z += 1) if (Array.from((p.label.data as Uint8Array).subarray(z * nx * ny, (z + 1) * nx * ny)).some((l) => l > 0)) expected += 1;
+      }
+    }
+    expect(points.length).toBe(expected);
+    expect(new Set(points.map((p) => p.group))).toEqual(new Set(['ankle', 'shoulder']));
+    expect(new Set(points.map((p) => p.kind))).toEqual(new Set(['train', 'validation']));
+    expect(points.some((p) => p.caseId.endsWith('_001'))).toBe(false);
   });
 
   it('shared: one head over the union of labels, single-scale contrastive, no MJAP', async () => {

@@ -51,6 +51,10 @@ describe('runExperiment strategies', () => {
     // The shape auto-encoder and the discriminator see one-channel masks; the BCE term is logged as crossEntropy.
     expect(trainTerms(dir)).toEqual(['discriminator.total', 'segmentation.adversarial', 'segmentation.crossEntropy', 'segmentation.shapePriors', 'segmentation.total']);
     for (const l of predictionLabels(dir, scores.caseId)) expect([0, 1, 2, 3]).toContain(l);
+    // The t-SNE of shape codes has whole "bone" masks for the global strategy (it predicts no bone names).
+    const codes = JSON.parse(readFileSync(join(dir, 'fold-0/figures/tsne-shape-codes.json'), 'utf8')) as { group: string; kind: string }[];
+    expect(new Set(codes.map((p) => p.group))).toEqual(new Set(['bone']));
+    expect(codes.some((p) => p.kind === 'truth')).toBe(true);
     // `pedseg predict --strategy global` thresholds the one sigmoid channel (argmax of one channel would be all 0).
     const out = join(dir, 'predicted.nii.gz');
     const input = join(dir, 'image.nii.gz');
@@ -64,7 +68,7 @@ describe('runExperiment strategies', () => {
   it('individual: one sigmoid member network per bone, merged by @pedseg/postprocess', async () => {
     const dir = tempDir('individual');
     const before = tf.memory().numTensors;
-    // Combined regularization: a one-channel auto-encoder applied per bone channel, D on the C channels.
+    // Combined regularization: one one-channel auto-encoder and one discriminator per bone (experiment_individual.test.ts).
     const report = await runExperiment(tiny(dir, { strategy: 'individual', procedure: 'combined-regularization' }));
     expect(tf.memory().numTensors).toBe(before);
     expect(trainTerms(dir)).toContain('segmentation.shapePriors');

@@ -26,7 +26,7 @@ function lazyCommand(name: string, summary: string, key: TrainCommandName, needs
   };
 }
 
-/** `pedseg train --config FILE [--fold I] [--output DIR]`: runs a leave-one-out experiment. */
+/** `pedseg train --config FILE [--fold I] [--output DIR] [--data DIR]`: runs a leave-one-out experiment (`--data` sets `data.dir`, on-disk datasets). */
 export const trainCommand: Command = lazyCommand(
   'train',
   'run a leave-one-out experiment from a JSON config (one fold with --fold I)',

@@ -1,5 +1,4 @@
-import { add, argMax, cast, concat, dispose, equal, expandDims, greaterEqual, logicalAnd, max, reshape, scalar, slice, sum, tensor1d, tensor4d, tidy, transpose, where, zerosLike } from '@tensorflow/tfjs-core';
-import type { LayersModel } from '@tensorflow/tfjs-layers';
+import { add, argMax, cast, dispose, equal, greaterEqual, logicalAnd, max, reshape, scalar, sum, tensor1d, tensor4d, tidy, where, zerosLike } from '@tensorflow/tfjs-core';
 import type { Tensor } from '@tensorflow/tfjs-core';
 import type { SliceSet } from '@pedseg/data';
 import type { ExperimentStrategy } from './config.js';
@@ -110,29 +109,4 @@ export function validationDice(
   let d = 0;
   for (let c = 1; c <= scored; c += 1) d += (total[c] as number) === 0 ? 1 : (2 * (inter[c] as number)) / (total[c] as number);
   return d / scored;
-}
-
-/** Splits `[B, H, W, C]` into C single-channel masks stacked on the batch axis `[C·B, H, W, 1]` (channel-major). */
-export function channelsToBatch(y: Tensor): Tensor {
-  return tidy(() => {
-    const [B, H, W, C] = y.shape as [number, number, number, number];
-    return reshape(expandDims(transpose(y, [3, 0, 1, 2]), -1), [C * B, H, W, 1]);
-  });
-}
-
-/**
- * The shape encoder of the `individual` strategy: one single-channel encoder F (pre-trained on every
- * bone's mask) applied to each bone channel, the codes concatenated on the channel axis — so every
- * member network is regularized by the same shape prior of a single bone.
- */
-export function perChannelEncoder(encoder: LayersModel): (x: Tensor) => Tensor {
-  return (x: Tensor) => {
-    const C = x.shape[3] as number;
-    const codes: Tensor[] = [];
-    for (let c = 0; c < C; c += 1) {
-      const part = slice(x, [0, 0, 0, c], [-1, -1, -1, 1]);
-      codes.push(encoder.apply(part, { training: false }) as Tensor);
-    }
-    return C === 1 ? (codes[0] as Tensor) : concat(codes, -1);
-  };
 }

@@ -1,4 +1,4 @@
-import { join } from 'node:path';
+import { basename, join, resolve } from 'node:path';
 import { AUGMENTATION_PRESETS, PHANTOM_DOMAINS } from '@pedseg/data';
 import type { AugmentationPreset, PhantomDomain } from '@pedseg/data';
 import { TrainConfigError } from '../errors.js';
@@ -24,6 +24,16 @@ const BACKBONE_NAMES: readonly ExperimentBackbone[] = ['vgg', 'res', 'dense', 'e
 
 /** Multi-domain network variant (paper 002): every parameter shared, or domain-specific layers (DSL). */
 export type ExperimentDomainStrategy = 'shared' | 'dsl';
+
+/**
+ * On-disk dataset layout of `data.dir`: `folders` is `DIR/<domain>/<case>/{image,label}.nii.gz` (one
+ * domain per folder, label names from `DIR/<domain>/dataset.json` or the built-in joint tables); `msd` is
+ * one Medical Segmentation Decathlon / nnU-Net task folder (`dataset.json`, `imagesTr/`, `labelsTr/`),
+ * a single domain.
+ */
+export type ExperimentDataLayout = 'folders' | 'msd';
+
+const DATA_LAYOUTS: readonly ExperimentDataLayout[] = ['folders', 'msd'];
 
 /**
  * One method of a comparison: a name (its output folder) and the fields that differ from the
@@ -62,15 +72,35 @@ export interface ExperimentConfig {
   outputDir: string;
   /** Seed of phantoms, splits order, data order and initial weights. Default 0. */
   seed?: number;
-  /** Synthetic phantom cohort (`@pedseg/data`): one joint (`domain`) or several (`domains`, multi-task). */
+  /**
+   * The cases: a synthetic phantom cohort of `@pedseg/data` (without `dir`), or datasets on disk (`dir`);
+   * one domain (`domain`) or several (`domains`, multi-task).
+   */
   data: {
-    /** Joint of a single-domain experiment. */
-    domain?: PhantomDomain;
-    /** Joints of a multi-domain experiment (lock-step leave-one-out, domain-balanced batches). */
-    domains?: PhantomDomain[];
-    /** Number of cases per joint (≥ 3 for leave-one-out). */
-    cases: number;
-    /** Phantom grid `[nx, ny, nz]`; default `@pedseg/data`'s small grid. */
+    /**
+     * Root of on-disk datasets (relative paths are taken from the working directory). Without it the
+     * run generates phantoms. With it the volumes keep their own shapes and spacings: slices are resized
+     * to `network.inputSize` for training and prediction, and each test case is evaluated in mm on its own grid.
+     */
+    dir?: string;
+    /** Layout of `dir`; default `'folders'`. */
+    layout?: ExperimentDataLayout;
+    /**
+     * Domain of a single-domain experiment: a phantom joint, or with `dir` the name of a domain folder
+     * (any name; with the `msd` layout it only names the task, default the folder's name).
+     */
+    domain?: PhantomDomain | (string & {});
+    /**
+     * Domains of a multi-domain experiment (lock-step leave-one-out, domain-balanced batches): phantom
+     * joints, or with `dir` domain folder names (`folders` layout only).
+     */
+    domains?: (PhantomDomain | (string & {}))[];
+    /**
+     * Number of cases per domain (≥ 3 for leave-one-out). Required for phantoms; with `dir` optional
+     * (default every case) and, when given, the first N case ids in sorted order.
+     */
+    cases?: number;
+    /** Phantom grid `[nx, ny, nz]`; default `@pedseg/data`'s small grid. Not with `dir`. */
     shape?: [number, number, number];
     /** Fraction of empty slices kept for training (0–1). Default 0.1. */
     emptyFraction?: number;
@@ -107,7 +137,11 @@ export interface ExperimentConfig {
   strategy?: ExperimentStrategy;
   /** Multi-domain network variant (`data.domains`). Default `'dsl'`. */
   domainStrategy?: ExperimentDomainStrategy;
-  /** Shape-priors weight (combined regularization). Default from the preset, else 0.1. */
+  /**
+   * Shape-priors weight (combined regularization; default from the preset, else 0.1), or λ1 of the
+   * multi-joint auto-encoder's pre-training L_AE = CE + λ1·MSC (multi-task with λ3 > 0, paper 002 Eq. 6;
+   * default from the preset, else 0.05).
+   */
   lambda1?: number;
   /**
    * Adversarial weight (combined regularization; default from the preset, else 0.01), or the
@@ -174,8 +208,21 @@ export interface ResolvedExperimentConfig {
   readonly outputDir: string;
   /** Seed. */
   readonly seed: number;
-  /** Data options; `domain` is `domains[0]`; more than one domain (or `multiDomain`) means multi-task. */
-  readonly data: { readonly domain: PhantomDomain; readonly domains: readonly PhantomDomain[]; readonly multiDomain: boolean; readonly cases: number; readonly shape: [number, number, number] | null; readonly emptyFraction: number };
+  /**
+   * Data options; `domain` is `domains[0]`; more than one domain (or `multiDomain`) means multi-task.
+   * `cases` is null for "every case of the on-disk datasets" (`runExperiment` records the case ids it
+   * used under `cohort` in the run's `config.json`); `dir` is absolute, or null for phantoms.
+   */
+  readonly data: {
+    readonly domain: string;
+    readonly domains: readonly string[];
+    readonly multiDomain: boolean;
+    readonly cases: number | null;
+    readonly shape: [number, number, number] | null;
+    readonly emptyFraction: number;
+    readonly dir: string | null;
+    readonly layout: ExperimentDataLayout;
+  };
   /** Network options. */
   readonly network: {
     readonly inputSize: [number, number];
@@ -193,7 +240,7 @@ export interface ResolvedExperimentConfig {
   readonly strategy: ExperimentStrategy;
   /** Multi-domain network variant. */
   readonly domainStrategy: ExperimentDomainStrategy;
-  /** λ1 (shape priors; 0 unless combined regularization). */
+  /** λ1 (shape priors for combined regularization, the auto-encoder's MSC for multi-task; else 0). */
   readonly lambda1: number;
   /** λ2 (adversarial for combined regularization, contrastive for multi-task). */
   readonly lambda2: number;
@@ -223,6 +270,26 @@ export interface ResolvedExperimentConfig {
   readonly methods: readonly ResolvedExperimentConfig[] | null;
 }
 
+/** Validates the data source fields: `dir` (made absolute), `layout`, and what does not apply on disk. */
+function resolveDataSource(data: ExperimentConfig['data']): { dir: string | null; layout: ExperimentDataLayout } {
+  const layout = data.layout ?? 'folders';
+  if (!DATA_LAYOUTS.includes(layout)) {
+    throw new TrainConfigError(`experiment config: data.layout must be ${DATA_LAYOUTS.map((l) => `'${l}'`).join(' or ')}, got '${String(layout)}'`);
+  }
+  if (data.dir === undefined) {
+    if (data.layout !== undefined) throw new TrainConfigError('experiment config: data.layout needs data.dir (the on-disk datasets)');
+    return { dir: null, layout };
+  }
+  if (typeof data.dir !== 'string' || data.dir === '') throw new TrainConfigError(`experiment config: data.dir must be a non-empty folder path, got ${JSON.stringify(data.dir)}`);
+  if (data.shape !== undefined) {
+    throw new TrainConfigError('experiment config: data.shape is the phantom grid and does not apply with data.dir (on-disk volumes keep their own grid)');
+  }
+  if (layout === 'msd' && data.domains !== undefined) {
+    throw new TrainConfigError("experiment config: data.layout 'msd' is one task folder (a single domain); use data.domain, or layout 'folders' for data.domains");
+  }
+  return { dir: resolve(data.dir), layout };
+}
+
 const PROCEDURES: readonly ExperimentProcedure[] = ['baseline', 'combined-regularization', 'spar', 'multi-task'];
 
 function positive(name: string, v: number, integer = true): void {
@@ -247,7 +314,11 @@ export function resolveExperimentConfig(config: ExperimentConfig): ResolvedExper
   if (config.data.domains !== undefined && (!Array.isArray(config.data.domains) || config.data.domains.length === 0)) {
     throw new TrainConfigError('experiment config: data.domains must be a non-empty array of joints');
   }
+  const data = resolveDataSource(config.data);
   const transfer = config.transfer;
+  if (transfer !== undefined && data.dir !== null) {
+    throw new TrainConfigError('experiment config: transfer pre-trains on a phantom joint; it is not supported with data.dir');
+  }
   if (transfer !== undefined) {
     if (transfer == null || typeof transfer !== 'object') throw new TrainConfigError('experiment config: transfer must be { from, to, pretrainEpochs?, fineTuneEpochs? }');
     for (const k of ['from', 'to'] as const) {
@@ -259,10 +330,26 @@ export function resolveExperimentConfig(config: ExperimentConfig): ResolvedExper
       throw new TrainConfigError(`experiment config: data.domain '${config.data.domain}' contradicts transfer.to '${transfer.to}'`);
     }
   }
-  const domains = config.data.domains ?? (config.data.domain !== undefined ? [config.data.domain] : transfer !== undefined ? [transfer.to] : []);
-  if (domains.length === 0) throw new TrainConfigError('experiment config: data.domain or data.domains is required');
+  const domains: string[] =
+    config.data.domains ??
+    (config.data.domain !== undefined
+      ? [config.data.domain]
+      : transfer !== undefined
+        ? [transfer.to]
+        : data.dir !== null && data.layout === 'msd'
+          ? [basename(data.dir)]
+          : []);
+  if (domains.length === 0) {
+    throw new TrainConfigError(`experiment config: data.domain or data.domains is required${data.dir !== null ? ' (domain folder names under data.dir)' : ''}`);
+  }
   for (const d of domains) {
-    if (!PHANTOM_DOMAINS.includes(d)) throw new TrainConfigError(`experiment config: unknown phantom domain '${String(d)}' (expected ${PHANTOM_DOMAINS.join(', ')})`);
+    if (data.dir !== null) {
+      if (typeof d !== 'string' || d === '' || d === '.' || d === '..' || /[/\\]/.test(d)) {
+        throw new TrainConfigError(`experiment config: data.domain(s) with data.dir must be folder names, got '${String(d)}'`);
+      }
+    } else if (!(PHANTOM_DOMAINS as readonly string[]).includes(d)) {
+      throw new TrainConfigError(`experiment config: unknown phantom domain '${String(d)}' (expected ${PHANTOM_DOMAINS.join(', ')}; or give data.dir for on-disk datasets)`);
+    }
   }
   if (new Set(domains).size !== domains.length) throw new TrainConfigError(`experiment config: data.domains has duplicates: ${domains.join(', ')}`);
   const multiDomain = config.data.domains !== undefined;
@@ -287,7 +374,12 @@ export function resolveExperimentConfig(config: ExperimentConfig): ResolvedExper
     throw new TrainConfigError(`experiment config: domainStrategy must be 'shared' or 'dsl', got '${String(domainStrategy)}'`);
   }
   const lambdas = preset?.lambdas ?? {};
-  const lambda1 = procedure === 'combined-regularization' ? (config.lambda1 ?? lambdas['lambda1'] ?? 0.1) : 0;
+  const lambda1 =
+    procedure === 'combined-regularization'
+      ? (config.lambda1 ?? lambdas['lambda1'] ?? 0.1)
+      : procedure === 'multi-task'
+        ? (config.lambda1 ?? lambdas['lambda1'] ?? 0.05)
+        : 0;
   const lambda2 =
     procedure === 'combined-regularization'
       ? (config.lambda2 ?? lambdas['lambda2'] ?? 0.01)
@@ -304,12 +396,14 @@ export function resolveExperimentConfig(config: ExperimentConfig): ResolvedExper
     outputDir: config.outputDir,
     seed: config.seed ?? 0,
     data: {
-      domain: domains[0] as PhantomDomain,
+      domain: domains[0] as string,
       domains,
       multiDomain,
-      cases: config.data.cases,
+      cases: config.data.cases ?? null,
       shape: config.data.shape ?? null,
       emptyFraction: config.data.emptyFraction ?? 0.1,
+      dir: data.dir,
+      layout: data.layout,
     },
     network: {
       inputSize: config.network?.inputSize ?? [32, 32],
@@ -339,8 +433,12 @@ export function resolveExperimentConfig(config: ExperimentConfig): ResolvedExper
     closingRadius: config.closingRadius ?? 2,
     methods: null,
   };
-  positive('data.cases', resolved.data.cases);
-  if (resolved.data.cases < 3) throw new TrainConfigError(`experiment config: data.cases must be ≥ 3 for leave-one-out, got ${resolved.data.cases}`);
+  if (resolved.data.cases === null) {
+    if (resolved.data.dir === null) throw new TrainConfigError('experiment config: data.cases is required for phantom cohorts (or give data.dir)');
+  } else {
+    positive('data.cases', resolved.data.cases);
+    if (resolved.data.cases < 3) throw new TrainConfigError(`experiment config: data.cases must be ≥ 3 for leave-one-out, got ${resolved.data.cases}`);
+  }
   positive('learningRate', resolved.learningRate, false);
   positive('batchSize', resolved.batchSize);
   positive('epochs', resolved.epochs);
@@ -375,8 +473,9 @@ export function resolveExperimentConfig(config: ExperimentConfig): ResolvedExper
   }
   if (resolved.folds !== null) {
     for (const f of resolved.folds) {
-      if (!Number.isInteger(f) || f < 0 || f >= resolved.data.cases) {
-        throw new TrainConfigError(`experiment config: fold ${f} is out of range [0, ${resolved.data.cases})`);
+      // On-disk runs without data.cases check the upper bound once the datasets are open.
+      if (!Number.isInteger(f) || f < 0 || f >= (resolved.data.cases ?? Infinity)) {
+        throw new TrainConfigError(`experiment config: fold ${f} is out of range [0, ${resolved.data.cases ?? 'number of cases'})`);
       }
     }
   }

@@ -8,8 +8,8 @@ import type { ChannelLayout } from './multi_domain.js';
 
 /** The joints a multi-domain model was trained on, read from its run's `config.json`. */
 export interface ModelDomains {
-  /** Joints in domain-index order (the order of `data.domains`). */
-  readonly domains: readonly PhantomDomain[];
+  /** Joints (or on-disk domain names) in domain-index order (the order of `data.domains`). */
+  readonly domains: readonly string[];
   /** `shared` or `dsl` head. */
   readonly domainStrategy: 'shared' | 'dsl';
   /** Head channel of every label of every joint. */
@@ -22,7 +22,7 @@ export interface ModelDomains {
 const SEARCH_LEVELS = 6;
 
 function parseDomains(text: string, source: string): ModelDomains | null {
-  let cfg: { data?: { domains?: unknown; multiDomain?: unknown }; domainStrategy?: unknown };
+  let cfg: { data?: { domains?: unknown; multiDomain?: unknown }; domainStrategy?: unknown; cohort?: Record<string, { labels?: unknown } | undefined> };
   try {
     cfg = JSON.parse(text) as typeof cfg;
   } catch {
@@ -30,12 +30,16 @@ function parseDomains(text: string, source: string): ModelDomains | null {
   }
   const domains = cfg.data?.domains;
   if (cfg.data?.multiDomain !== true || !Array.isArray(domains)) return null;
-  for (const d of domains) {
-    if (!PHANTOM_DOMAINS.includes(d as PhantomDomain)) throw new TrainConfigError(`${source}: unknown domain '${String(d)}' in data.domains`);
-  }
+  // Runs record each domain's label names under `cohort` (on-disk domains have their own); older
+  // phantom runs only name the joints.
+  const classCounts = domains.map((d) => {
+    const labels = typeof d === 'string' ? cfg.cohort?.[d]?.labels : undefined;
+    if (Array.isArray(labels) && labels.length >= 2 && labels.every((l) => typeof l === 'string')) return labels.length;
+    if (PHANTOM_DOMAINS.includes(d as PhantomDomain)) return DOMAIN_LABELS[d as PhantomDomain].length;
+    throw new TrainConfigError(`${source}: unknown domain '${String(d)}' in data.domains (no cohort.${String(d)}.labels)`);
+  });
   const domainStrategy = cfg.domainStrategy === 'shared' ? 'shared' : 'dsl';
-  const joints = domains as PhantomDomain[];
-  return { domains: joints, domainStrategy, layout: channelLayout(domainStrategy, joints.map((d) => DOMAIN_LABELS[d].length)), source };
+  return { domains: domains as string[], domainStrategy, layout: channelLayout(domainStrategy, classCounts), source };
 }
 
 /**

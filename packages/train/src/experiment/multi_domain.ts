@@ -3,8 +3,8 @@ import { join, resolve } from 'node:path';
 import { argMax, dispose, fill, gather, matMul, reshape, tensor1d, tensor3d, tensor4d, tidy } from '@tensorflow/tfjs-core';
 import type { Tensor, Tensor1D } from '@tensorflow/tfjs-core';
 import type { LayersModel } from '@tensorflow/tfjs-layers';
-import { DOMAIN_LABELS, DomainBalancedSampler, concatSliceSets, extractSlices } from '@pedseg/data';
-import type { BatchEntry, LockStepFold, Phantom, PhantomDomain, SliceSet } from '@pedseg/data';
+import { DomainBalancedSampler, extractSlices } from '@pedseg/data';
+import type { BatchEntry, LockStepFold, SliceSet } from '@pedseg/data';
 import type { DomainAwareModel } from '@pedseg/losses';
 import { buildMultiJointAutoEncoder, predictVolume, sharedLabelOffsets } from '@pedseg/models';
 import { postprocessSegmentation } from '@pedseg/postprocess';
@@ -20,7 +20,10 @@ import { autoEncoderStep, multiTaskStep } from '../procedures.js';
 import { augmentedEntries } from './augmentation.js';
 import { validationDice } from './batches.js';
 import { writeFoldFigures } from './figures.js';
+import { writeAutoEncoderCurves, writeJointCodeTsne } from './latent_figures.js';
 import type { ResolvedExperimentConfig } from './config.js';
+import { cohortSlices } from './cohort.js';
+import type { ExperimentCohort } from './cohort.js';
 import { NETWORK_SEED_STREAMS, buildRunNetwork } from './network.js';
 import { disposeWeights, scoreCase } from './fold_utils.js';
 import type { RunExperimentOptions } from './fold_utils.js';
@@ -160,14 +163,6 @@ export class EpochSampler {
   }
 }
 
-/** Everything a multi-domain fold needs from the cohort. */
-export interface MultiDomainCohort {
-  /** Joints, in domain-index order. */
-  readonly domains: readonly PhantomDomain[];
-  /** Every case by id. */
-  readonly cases: ReadonlyMap<string, Phantom>;
-}
-
 /**
  * One lock-step leave-one-out fold of the multi-task, multi-domain procedure (papers 002/003): a
  * `shared` or `dsl` network, domain-balanced batches (`@pedseg/data`'s DomainBalancedSampler, reseeded
@@ -176,28 +171,26 @@ export interface MultiDomainCohort {
  * Dice averaged over joints, and per-joint prediction, post-processing and evaluation of each joint's
  * test case. Writes `fold-<i>/scores.json` as an array (one case per joint).
  */
-export async function runMultiDomainFold(cfg: ResolvedExperimentConfig, fold: LockStepFold, cohort: MultiDomainCohort, options: RunExperimentOptions): Promise<CaseScores[]> {
+export async function runMultiDomainFold(cfg: ResolvedExperimentConfig, fold: LockStepFold, cohort: ExperimentCohort, options: RunExperimentOptions): Promise<CaseScores[]> {
   const dir = join(resolve(cfg.outputDir), `fold-${fold.index}`);
   await mkdir(dir, { recursive: true });
   const { inputSize, depth, filters } = cfg.network;
   const domains = cohort.domains;
-  const classCounts = domains.map((d) => DOMAIN_LABELS[d].length);
+  const classCounts = domains.map((d) => (cohort.labels[d] as readonly string[]).length);
   const maxClasses = Math.max(...classCounts);
   const layout = channelLayout(cfg.domainStrategy, classCounts);
-  const pool = (ids: readonly string[], emptyFraction: number): SliceSet =>
-    concatSliceSets(
-      ids.map((id) => {
-        const p = cohort.cases.get(id) as Phantom;
-        return extractSlices(p.image, p.label, { size: inputSize, emptyFraction, seed: cfg.seed, caseId: id });
-      }),
-    );
-  const splitOf = (d: PhantomDomain): { train: readonly string[]; validation: readonly string[]; test: readonly string[] } => {
+  const pool = (d: string, ids: readonly string[], emptyFraction: number): Promise<SliceSet> => cohortSlices(cohort, d, ids, { size: inputSize, emptyFraction, seed: cfg.seed });
+  const splitOf = (d: string): { train: readonly string[]; validation: readonly string[]; test: readonly string[] } => {
     const f = fold.domains[d];
     if (f === undefined) throw new Error(`lock-step fold ${fold.index} has no split for ${d}`);
     return f;
   };
-  const trainPools = domains.map((d) => pool(splitOf(d).train, cfg.data.emptyFraction));
-  const validationPools = domains.map((d) => pool(splitOf(d).validation, 0));
+  const trainPools: SliceSet[] = [];
+  const validationPools: SliceSet[] = [];
+  for (const d of domains) {
+    trainPools.push(await pool(d, splitOf(d).train, cfg.data.emptyFraction));
+    validationPools.push(await pool(d, splitOf(d).validation, 0));
+  }
   const stepsPerEpoch = new DomainBalancedSampler(trainPools, { batchSize: cfg.batchSize, seed: cfg.seed }).batchesPerEpoch;
   let sampler = new EpochSampler(trainPools, cfg.batchSize, cfg.seed);
   const nextEntries = (epoch: number, batch: number): BatchEntry[] => sampler.entries(epoch, batch);
@@ -213,7 +206,7 @@ export async function runMultiDomainFold(cfg: ResolvedExperimentConfig, fold: Lo
     seedInitialWeights(ae.autoEncoder, mixSeed(cfg.seed, NETWORK_SEED_STREAMS.autoEncoder));
     owned.push(ae.autoEncoder, ae.encoder, ae.decoder, ae.fullModel);
     const aeTrainer = new Trainer({ autoencoder: { model: ae.autoEncoder, optimizer: { learningRate: cfg.learningRate } } });
-    await fit({
+    const aeResult = await fit({
       trainer: aeTrainer,
       epochs: cfg.autoEncoderEpochs,
       stepsPerEpoch,
@@ -222,12 +215,23 @@ export async function runMultiDomainFold(cfg: ResolvedExperimentConfig, fold: Lo
       exitOnInterrupt: options.exitOnInterrupt ?? false,
       trainStep: (ctx) => {
         const b = sampledBatch(trainPools, nextEntries(ctx.epoch, ctx.batch), layout, maxClasses);
-        const logs = autoEncoderStep(aeTrainer, 'autoencoder', { masks: b.yJoint, domains: b.d });
+        // L_AE = CE + λ1·MSC on every embedding scale of the auto-encoder (paper 002 Eq. 6).
+        const logs = autoEncoderStep(aeTrainer, 'autoencoder', { masks: b.yJoint, domains: b.d, contrastive: { fullModel: ae.fullModel, classCounts, lambda1: cfg.lambda1 } });
         dispose([b.x, b.y, b.yJoint, b.d]);
         return logs;
       },
     });
     aeTrainer.dispose();
+    await writeAutoEncoderCurves(dir, aeResult.history, `${cfg.name} — fold ${fold.index}, multi-joint auto-encoder`);
+    await writeJointCodeTsne(dir, {
+      pools: trainPools.map((train, k) => ({ train, validation: validationPools[k] as SliceSet })),
+      joints: domains,
+      maxClasses,
+      encoder: ae.encoder,
+      batchSize: cfg.batchSize,
+      seed: cfg.seed,
+      title: `${cfg.name} — fold ${fold.index}`,
+    });
     sampler = new EpochSampler(trainPools, cfg.batchSize, cfg.seed);
     const F = ae.encoder;
     encoder =
@@ -286,32 +290,31 @@ export async function runMultiDomainFold(cfg: ResolvedExperimentConfig, fold: Lo
   if (result.best !== null) await loadBestWeights(checkpoints, trainer);
   await writeFileAtomic(join(dir, 'learning_curves.svg'), learningCurvesSvg(historySeries(result.history), { title: `${cfg.name} — fold ${fold.index}` }));
 
-  await writeFoldFigures(
-    dir,
-    seg,
-    domains.map((domain, k) => {
-      const testId = splitOf(domain).test[0] as string;
-      const test = cohort.cases.get(testId) as Phantom;
-      return {
-        caseId: testId,
-        domain,
-        domainIndex: k,
-        slices: extractSlices(test.image, test.label, { size: inputSize, emptyFraction: 0, seed: cfg.seed, caseId: testId }),
-        decode: (p: Tensor, d: Tensor1D | null) => tidy(() => argMax(toJointLayout(p, d as Tensor1D, selection), -1)),
-      };
-    }),
-    { seed: cfg.seed, title: `${cfg.name} — fold ${fold.index}`, batchSize: cfg.batchSize },
-  );
+  // On-disk domains may reuse case ids: output files then carry the domain.
+  const testIds = domains.map((d) => splitOf(d).test[0] as string);
+  const fileId = (k: number): string => (new Set(testIds).size === testIds.length ? (testIds[k] as string) : `${domains[k] as string}-${testIds[k] as string}`);
+  const figureCases = [];
+  for (const [k, domain] of domains.entries()) {
+    const test = await cohort.load(domain, testIds[k] as string);
+    figureCases.push({
+      caseId: fileId(k),
+      domain,
+      domainIndex: k,
+      slices: extractSlices(test.image, test.label, { size: inputSize, emptyFraction: 0, seed: cfg.seed, caseId: test.id }),
+      decode: (p: Tensor, d: Tensor1D | null) => tidy(() => argMax(toJointLayout(p, d as Tensor1D, selection), -1)),
+    });
+  }
+  await writeFoldFigures(dir, seg, figureCases, { seed: cfg.seed, title: `${cfg.name} — fold ${fold.index}`, batchSize: cfg.batchSize });
   const scores: CaseScores[] = [];
   for (const [k, domain] of domains.entries()) {
-    const testId = splitOf(domain).test[0] as string;
-    const test = cohort.cases.get(testId) as Phantom;
+    const testId = testIds[k] as string;
+    const test = await cohort.load(domain, testId);
     const probs = await predictVolume(seg.model, test.image, { domain: k, batchSize: cfg.batchSize });
     const bones = (classCounts[k] as number) - 1;
     const raw = createVolume(jointArgmax(probs.data, layout, k), test.image.shape, { affine: test.image.affine });
     const post = postprocessSegmentation(raw, { strategy: 'multi', bones, closingRadius: cfg.closingRadius });
-    await writeFileAtomic(join(dir, `${testId}_prediction.nii.gz`), encodeNifti(post, { gzip: true, datatype: 'uint8' }));
-    scores.push(scoreCase(fold.index, testId, test.label, post, DOMAIN_LABELS[domain], `${domain}/`, domain));
+    await writeFileAtomic(join(dir, `${fileId(k)}_prediction.nii.gz`), encodeNifti(post, { gzip: true, datatype: 'uint8' }));
+    scores.push(scoreCase(fold.index, testId, test.label, post, test.labels, `${domain}/`, domain));
   }
   await writeFileAtomic(join(dir, FOLD_SCORES_FILE), JSON.stringify(scores, null, 2));
   trainer.dispose();

@@ -1,4 +1,3 @@
-import type { Phantom } from '@pedseg/data';
 import type { ProbabilityVolume } from '@pedseg/models';
 import { keepLargestComponents, postprocessSegmentation } from '@pedseg/postprocess';
 import { createVolume } from '@pedseg/volume';
@@ -93,7 +92,7 @@ export function nameGlobalComponents(mask: Volume, reference: Volume, bones: num
  */
 export function postprocessPrediction(
   probs: ProbabilityVolume,
-  test: Phantom,
+  test: { readonly image: Volume; readonly label: Volume },
   strategy: ExperimentStrategy,
   bones: number,
   closingRadius: number,

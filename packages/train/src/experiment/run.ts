@@ -3,34 +3,31 @@ import { join, resolve } from 'node:path';
 import { dispose } from '@tensorflow/tfjs-core';
 import type { Tensor } from '@tensorflow/tfjs-core';
 import type { LayersModel } from '@tensorflow/tfjs-layers';
-import { DOMAIN_LABELS, concatSliceSets, extractSlices, generateCohort, leaveOneOutSplits, lockStepLeaveOneOut } from '@pedseg/data';
-import type { Phantom, PhantomDomain, SliceSet } from '@pedseg/data';
-import {
-  buildConditionalDiscriminator,
-  buildShapeAutoEncoder,
-  buildShapeCodeDiscriminator,
-  predictVolume,
-} from '@pedseg/models';
-import type { FrozenModel } from '@pedseg/losses';
+import { extractSlices, generateCohort, leaveOneOutSplits, lockStepLeaveOneOut } from '@pedseg/data';
+import type { Phantom, PhantomDomain } from '@pedseg/data';
+import { predictVolume } from '@pedseg/models';
 import { encodeNifti } from '@pedseg/volume';
-import { seedInitialWeights } from '../engine/seed_weights.js';
-import { mixSeed } from '../random.js';
 import { Trainer } from '../engine/trainer.js';
 import type { TrainableNetwork } from '../engine/trainer.js';
 import { historySeries, learningCurvesSvg } from '../figures/learning_curves.js';
 import { writeFileAtomic } from '../io/atomic.js';
 import { loadBestWeights } from '../loop/checkpoint.js';
 import { fit } from '../loop/fit.js';
-import { autoEncoderStep, combinedRegularizationSteps, sparSteps } from '../procedures.js';
+import { combinedRegularizationSteps, sparSteps } from '../procedures.js';
+import { individualRegularizationSteps } from '../procedures_individual.js';
 import { augmentedSlices } from './augmentation.js';
 import { writeFoldFigures } from './figures.js';
 import { pretrainForTransfer } from './transfer.js';
-import { batchTensors, channelsToBatch, decodeLabels, perChannelEncoder, targetEncoding, validationDice } from './batches.js';
+import { batchTensors, decodeLabels, targetEncoding, validationDice } from './batches.js';
+import { buildFoldRegularizers } from './regularizers.js';
+import { writeShapeCodeTsne } from './latent_figures.js';
+import { cohortSlices, cohortSummary, openExperimentCohort } from './cohort.js';
+import type { ExperimentCohort } from './cohort.js';
 import { compareMethods } from './compare.js';
 import { runMultiDomainFold } from './multi_domain.js';
 import { postprocessPrediction } from './predict.js';
 import { resolveExperimentConfig } from './config.js';
-import { NETWORK_SEED_STREAMS, buildRunNetwork } from './network.js';
+import { buildRunNetwork } from './network.js';
 import type { ExperimentConfig, ResolvedExperimentConfig } from './config.js';
 import { disposeWeights, scoreCase } from './fold_utils.js';
 import type { RunExperimentOptions } from './fold_utils.js';
@@ -44,24 +41,18 @@ async function runFold(
   cfg: ResolvedExperimentConfig,
   foldIndex: number,
   split: { train: readonly string[]; validation: readonly string[]; test: readonly string[] },
-  cases: ReadonlyMap<string, Phantom>,
+  cohort: ExperimentCohort,
   options: RunExperimentOptions,
   source: readonly Phantom[] | null = null,
 ): Promise<CaseScores> {
   const dir = join(resolve(cfg.outputDir), `fold-${foldIndex}`);
   await mkdir(dir, { recursive: true });
-  const names = DOMAIN_LABELS[cfg.data.domain];
+  const domain = cfg.data.domain;
+  const names = cohort.labels[domain] as readonly string[];
   const classes = names.length;
-  const { inputSize, depth, filters } = cfg.network;
-  const slices = (ids: readonly string[], emptyFraction: number): SliceSet =>
-    concatSliceSets(
-      ids.map((id) => {
-        const p = cases.get(id) as Phantom;
-        return extractSlices(p.image, p.label, { size: inputSize, emptyFraction, seed: cfg.seed, caseId: id });
-      }),
-    );
-  const train = slices(split.train, cfg.data.emptyFraction);
-  const validation = slices(split.validation, 0);
+  const { inputSize } = cfg.network;
+  const train = await cohortSlices(cohort, domain, split.train, { size: inputSize, emptyFraction: cfg.data.emptyFraction, seed: cfg.seed });
+  const validation = await cohortSlices(cohort, domain, split.validation, { size: inputSize, emptyFraction: 0, seed: cfg.seed });
 
   const strategy = cfg.strategy;
   const encoding = targetEncoding(strategy, classes);
@@ -72,48 +63,11 @@ async function runFold(
   // freed once each at the end of the fold.
   const owned: LayersModel[] = [seg.model, seg.fullModel];
   if (cfg.transfer !== null && source !== null) await pretrainForTransfer(cfg, seg, source, dir, options);
-  let encoder: FrozenModel | undefined;
-  let codeShape: readonly number[] = [];
-  if (cfg.lambda1 > 0 || cfg.procedure === 'spar') {
-    // Auto-encoder pre-training on the training label maps, then its encoder is used frozen. The
-    // sigmoid strategies use a one-channel auto-encoder trained on every bone channel as a sample.
-    const ae = buildShapeAutoEncoder({ inputSize, numChannels: binary ? 1 : classes, depth, filters });
-    seedInitialWeights(ae.autoEncoder, mixSeed(cfg.seed, NETWORK_SEED_STREAMS.autoEncoder));
-    owned.push(ae.autoEncoder, ae.encoder, ae.decoder, ae.fullModel);
-    const aeTrainer = new Trainer({ autoencoder: { model: ae.autoEncoder, optimizer: { learningRate: cfg.learningRate } } });
-    await fit({
-      trainer: aeTrainer,
-      epochs: cfg.autoEncoderEpochs,
-      stepsPerEpoch: Math.ceil(train.count / cfg.batchSize),
-      seed: cfg.seed,
-      checkpointDir: join(dir, 'autoencoder'),
-      exitOnInterrupt: options.exitOnInterrupt ?? false,
-      trainStep: (ctx) => {
-        const idx = ctx.permutation(train.count).slice(ctx.batch * cfg.batchSize, (ctx.batch + 1) * cfg.batchSize);
-        const { x, y } = batchTensors(train, idx, encoding);
-        const masks = binary ? channelsToBatch(y) : y;
-        const logs = autoEncoderStep(aeTrainer, 'autoencoder', { masks, crossEntropy: binary ? 'binary' : 'categorical' });
-        dispose([x, y, masks]);
-        return logs;
-      },
-    });
-    aeTrainer.dispose();
-    encoder = strategy === 'individual' ? perChannelEncoder(ae.encoder) : ae.encoder;
-    const [h, w, c] = ae.codeShape as [number, number, number];
-    codeShape = [h, w, strategy === 'individual' ? c * encoding.channels : c];
-  }
-  if (cfg.lambda2 > 0) {
-    const D = buildConditionalDiscriminator({ inputSize, maskChannels: encoding.channels, widths: [filters, 2 * filters], name: 'discriminator' });
-    seedInitialWeights(D, mixSeed(cfg.seed, NETWORK_SEED_STREAMS.discriminator));
-    owned.push(D);
-    networks['discriminator'] = { model: D, optimizer: { learningRate: cfg.learningRate } };
-  }
-  if (cfg.procedure === 'spar') {
-    const D = buildShapeCodeDiscriminator({ codeShape, name: 'discriminator' });
-    seedInitialWeights(D, mixSeed(cfg.seed, NETWORK_SEED_STREAMS.discriminator));
-    owned.push(D);
-    networks['discriminator'] = { model: D, optimizer: { learningRate: cfg.learningRate } };
-  }
+  // Shape auto-encoders (pre-trained here) and discriminators; one of each per bone for `individual`.
+  const regularizers = await buildFoldRegularizers(cfg, { dir, train, encoding, options, title: `${cfg.name} — fold ${foldIndex}` });
+  const { encoder, members } = regularizers;
+  owned.push(...regularizers.owned);
+  Object.assign(networks, regularizers.networks);
   const trainer = new Trainer(networks);
   const checkpoints = join(dir, 'checkpoints');
   const result = await fit({
@@ -133,8 +87,19 @@ async function runFold(
           ? batchTensors(train, idx, encoding)
           : batchTensors(augmentedSlices(train, idx, cfg.augmentation, cfg.seed, ctx.epoch, ctx.batch), idx.map((_, i) => i), encoding);
       const logs =
-        cfg.procedure === 'spar' && encoder !== undefined
-          ? sparSteps(trainer, { network: 'segmentation', discriminator: 'discriminator', encoder, image: x, labels: y, lambda: cfg.lambda })
+        members !== null
+          ? individualRegularizationSteps(trainer, {
+              network: 'segmentation',
+              members,
+              image: x,
+              labels: y,
+              procedure: cfg.procedure === 'spar' ? 'spar' : 'combined-regularization',
+              lambda1: cfg.lambda1,
+              lambda2: cfg.lambda2,
+              lambda: cfg.lambda,
+            })
+          : cfg.procedure === 'spar' && encoder !== undefined
+          ? sparSteps(trainer, { network: 'segmentation', discriminator: 'discriminator', encoder, image: x, labels: y, lambda: cfg.lambda, crossEntropy: binary ? 'binary' : 'categorical' })
           : combinedRegularizationSteps(trainer, {
               network: 'segmentation',
               ...(cfg.lambda2 > 0 ? { discriminator: 'discriminator' } : {}),
@@ -154,7 +119,7 @@ async function runFold(
   await writeFileAtomic(join(dir, 'learning_curves.svg'), learningCurvesSvg(historySeries(result.history), { title: `${cfg.name} — fold ${foldIndex}` }));
 
   const testId = split.test[0] as string;
-  const test = cases.get(testId) as Phantom;
+  const test = await cohort.load(domain, testId);
   const probs = await predictVolume(seg.model, test.image, { batchSize: cfg.batchSize });
   const post = postprocessPrediction(probs, test, strategy, classes - 1, cfg.closingRadius);
   await writeFileAtomic(join(dir, `${testId}_prediction.nii.gz`), encodeNifti(post, { gzip: true, datatype: 'uint8' }));
@@ -165,7 +130,7 @@ async function runFold(
     [
       {
         caseId: testId,
-        domain: cfg.data.domain,
+        domain,
         domainIndex: null,
         slices: testSlices,
         decode: (p) => decodeLabels(p, strategy),
@@ -174,6 +139,18 @@ async function runFold(
     ],
     { seed: cfg.seed, title: `${cfg.name} — fold ${foldIndex}`, batchSize: cfg.batchSize },
   );
+  if (regularizers.shapeEncoders.length > 0) {
+    await writeShapeCodeTsne(dir, {
+      slices: testSlices,
+      network: seg.model,
+      strategy,
+      labelNames: names,
+      encoders: regularizers.shapeEncoders,
+      batchSize: cfg.batchSize,
+      seed: cfg.seed,
+      title: `${cfg.name} — fold ${foldIndex}`,
+    });
+  }
   const scores = scoreCase(foldIndex, testId, test.label, post, names);
   await writeFileAtomic(join(dir, FOLD_SCORES_FILE), JSON.stringify(scores, null, 2));
   trainer.dispose();
@@ -182,7 +159,8 @@ async function runFold(
 }
 
 /**
- * Runs a leave-one-out experiment end to end on a synthetic phantom cohort: for every fold (or the
+ * Runs a leave-one-out experiment end to end on a synthetic phantom cohort or on datasets read from
+ * disk (`data.dir`, see {@link openExperimentCohort}): for every fold (or the
  * folds listed in `config.folds`), optional auto-encoder pre-training, segmentation training with the
  * configured procedure (baseline CE, combined regularization or SPAR, with alternating discriminator steps),
  * best-checkpoint selection on validation Dice, 3D prediction of the test case, the papers'
@@ -210,33 +188,30 @@ export async function runExperiment(config: ExperimentConfig, options: RunExperi
 }
 
 async function runResolved(cfg: ResolvedExperimentConfig, options: RunExperimentOptions): Promise<ExperimentReport> {
+  const cohort = await openExperimentCohort(cfg);
   await mkdir(resolve(cfg.outputDir), { recursive: true });
-  await writeFileAtomic(join(resolve(cfg.outputDir), 'config.json'), JSON.stringify(cfg, null, 2));
-  const cohort = (domain: PhantomDomain): Phantom[] => [
+  // The cohort's case ids and label names are recorded too: an on-disk run's data may change later.
+  await writeFileAtomic(join(resolve(cfg.outputDir), 'config.json'), JSON.stringify({ ...cfg, cohort: cohortSummary(cohort) }, null, 2));
+  if (cfg.data.multiDomain) {
+    for (const fold of lockStepLeaveOneOut(cohort.caseIds)) {
+      if (cfg.folds !== null && !cfg.folds.includes(fold.index)) continue;
+      await runMultiDomainFold(cfg, fold, cohort, options);
+    }
+    return writeExperimentReport(cfg.outputDir);
+  }
+  const transferSource = (domain: PhantomDomain): Phantom[] => [
     ...generateCohort(domain, {
       seed: cfg.seed,
-      count: cfg.data.cases,
+      count: cfg.data.cases as number,
       landmarksPerBone: 0,
       ...(cfg.data.shape !== null ? { size: { shape: cfg.data.shape } } : {}),
     }),
   ];
-  if (cfg.data.multiDomain) {
-    const perDomain = cfg.data.domains.map((d) => cohort(d));
-    const cases = new Map(perDomain.flat().map((p) => [p.caseId, p]));
-    const ids = Object.fromEntries(cfg.data.domains.map((d, k) => [d, (perDomain[k] as Phantom[]).map((p) => p.caseId)]));
-    for (const fold of lockStepLeaveOneOut(ids)) {
-      if (cfg.folds !== null && !cfg.folds.includes(fold.index)) continue;
-      await runMultiDomainFold(cfg, fold, { domains: cfg.data.domains, cases }, options);
-    }
-    return writeExperimentReport(cfg.outputDir);
-  }
-  const phantoms = cohort(cfg.data.domain);
-  const source = cfg.transfer !== null ? cohort(cfg.transfer.from) : null;
-  const cases = new Map(phantoms.map((p) => [p.caseId, p]));
-  const folds = leaveOneOutSplits(phantoms.map((p) => p.caseId));
+  const source = cfg.transfer !== null ? transferSource(cfg.transfer.from) : null;
+  const folds = leaveOneOutSplits(cohort.caseIds[cfg.data.domain] as readonly string[]);
   for (const fold of folds) {
     if (cfg.folds !== null && !cfg.folds.includes(fold.index)) continue;
-    await runFold(cfg, fold.index, fold, cases, options, source);
+    await runFold(cfg, fold.index, fold, cohort, options, source);
   }
   return writeExperimentReport(cfg.outputDir);
 }
