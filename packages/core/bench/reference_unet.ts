@@ -18,13 +18,13 @@ export interface ReferenceUNetOptions {
 }
 
 /** A seeded Glorot-uniform initializer per layer, or undefined (the layer's default) without a seed. */
-function kernelInit(seed: number | undefined, layer: { index: number }): tfl.initializers.Initializer | undefined {
+function kernelInit(seed: number | undefined, layer: { index: number }): ReturnType<typeof tfl.initializers.glorotUniform> | undefined {
   if (seed === undefined) return undefined;
   return tfl.initializers.glorotUniform({ seed: seed + layer.index++ });
 }
 
 /** Two (3×3 conv without bias → batch norm → ReLU). */
-function block(x: tfl.SymbolicTensor, filters: number, name: string, init: () => tfl.initializers.Initializer | undefined): tfl.SymbolicTensor {
+function block(x: tfl.SymbolicTensor, filters: number, name: string, init: () => ReturnType<typeof tfl.initializers.glorotUniform> | undefined): tfl.SymbolicTensor {
   let y = x;
   for (let i = 1; i <= 2; i++) {
     y = tfl.layers.conv2d({ filters, kernelSize: 3, padding: 'same', useBias: false, name: `${name}_conv${i}`, kernelInitializer: init() }).apply(y) as tfl.SymbolicTensor;

@@ -9,7 +9,8 @@ concatenation [gated skip, up], two blocks; 1x1 conv head (with bias) to 4 class
 
     /usr/bin/python3 packages/models/bench/att_unet_torch.py [--threads 1] [--batch 1] [--size 256] [--repeats 5]
 
-Prints one JSON line {"backend","threads","size","batch","params","forwardMs","msPerSlice"}; params counts
+Prints one JSON line {"backend","threads","size","batch","params","forwardMs","msPerSlice","cpuMs"} (cpuMs: process
+CPU time, all threads); params counts
 parameters plus BN running statistics, like tfjs' countParams.
 """
 import argparse
@@ -89,16 +90,19 @@ def main():
         b.numel() for n, b in model.named_buffers() if not n.endswith("num_batches_tracked"))
     x = torch.randn(a.batch, 1, a.size, a.size)
     times = []
+    cpu = []
     with torch.no_grad():
         for _ in range(2):
             model(x)
         for _ in range(max(3, a.repeats)):
-            t = time.perf_counter()
+            t, c = time.perf_counter(), time.process_time()
             model(x)
             times.append((time.perf_counter() - t) * 1000)
+            cpu.append((time.process_time() - c) * 1000)
     ms = statistics.median(times)
     print(json.dumps({"backend": "torch-cpu " + torch.__version__, "threads": torch.get_num_threads(), "size": a.size,
-                      "batch": a.batch, "params": params, "forwardMs": round(ms, 1), "msPerSlice": round(ms / a.batch, 1)}))
+                      "batch": a.batch, "params": params, "forwardMs": round(ms, 1), "msPerSlice": round(ms / a.batch, 1),
+                      "cpuMs": round(statistics.median(cpu), 1)}))
 
 
 if __name__ == "__main__":

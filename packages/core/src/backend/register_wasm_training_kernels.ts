@@ -1,5 +1,8 @@
 import { getKernel, registerKernel, unregisterKernel, type KernelConfig, type KernelFunc } from '@tensorflow/tfjs-core';
 import { makeBatchMatMul } from './kernels/batch_mat_mul.js';
+import { makeBroadcastBinary } from './kernels/broadcast_binary.js';
+import { makeFusedBatchNorm } from './kernels/fused_batch_norm.js';
+import { makeLeadingAxesReduce } from './kernels/leading_axes_reduce.js';
 import { makeConcat } from './kernels/concat.js';
 import { makeConv2DBackpropFilter } from './kernels/conv2d_backprop_filter.js';
 import { makeConv2DBackpropInput } from './kernels/conv2d_backprop_input.js';
@@ -22,7 +25,11 @@ import { makeUnsortedSegmentSum } from './kernels/unsorted_segment_sum.js';
  * `Conv3DBackpropInputV2`: wrong values; `Conv3DBackpropFilterV2`: wrong for strides above 1; all three
  * Conv3D kernels ≈40× slower than the same work as 2D convolutions). `SplitV` (concatenate's gradient)
  * is replaced because the native kernel's one strided slice per part is ≈5× slower than copying runs,
- * and `Concat` (the skip connections) for the same reason.
+ * and `Concat` (the skip connections) for the same reason. The batch-norm chain's kernels are
+ * replaced where tfjs-wasm takes a slow generic path: `Sum` and `Mean` over the leading axes (native:
+ * transpose first), `Add`, `Sub`, `Multiply`, `RealDiv` broadcasting a per-channel operand (native:
+ * per-element index arithmetic) and `FusedBatchNorm` (same); each keeps the native kernel for every
+ * other case.
  */
 export const WASM_TRAINING_KERNELS: readonly string[] = [
   'Conv2DBackpropFilter',
@@ -37,6 +44,13 @@ export const WASM_TRAINING_KERNELS: readonly string[] = [
   'Conv3DBackpropFilterV2',
   'SplitV',
   'Concat',
+  'Sum',
+  'Mean',
+  'Add',
+  'Sub',
+  'Multiply',
+  'RealDiv',
+  'FusedBatchNorm',
 ];
 
 const factories: Record<string, (backendName: string) => KernelFunc> = {
@@ -52,6 +66,13 @@ const factories: Record<string, (backendName: string) => KernelFunc> = {
   Conv3DBackpropFilterV2: makeConv3DBackpropFilterV2,
   SplitV: makeSplitV,
   Concat: makeConcat,
+  Sum: (name) => makeLeadingAxesReduce('Sum', name),
+  Mean: (name) => makeLeadingAxesReduce('Mean', name),
+  Add: (name) => makeBroadcastBinary('Add', name),
+  Sub: (name) => makeBroadcastBinary('Sub', name),
+  Multiply: (name) => makeBroadcastBinary('Multiply', name),
+  RealDiv: (name) => makeBroadcastBinary('RealDiv', name),
+  FusedBatchNorm: makeFusedBatchNorm,
 };
 
 const ours = new WeakSet<KernelFunc>();

@@ -1,7 +1,9 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { LayersModel } from '@tensorflow/tfjs-layers';
 import { createVolume, type Vec3, type Volume } from '@pedseg/volume';
-import { ModelInputError } from '../errors.js';
+import { ModelConfigError, ModelInputError } from '../errors.js';
+import type { SegmentationNetwork } from '../segmentation/network.js';
+import { foldBatchNorm } from '../segmentation/unet.js';
 
 /** Options of {@link predictVolume}. */
 export interface PredictVolumeOptions {
@@ -16,6 +18,13 @@ export interface PredictVolumeOptions {
   batchSize?: number;
   /** Standardize the whole volume to zero mean and unit variance first (default true). */
   normalize?: boolean;
+  /**
+   * When given a {@link SegmentationNetwork}: predict with its batch-norm-folded inference copy
+   * ({@link foldBatchNorm}; same probabilities up to float rounding, ≈25 % faster on wasm), built for this
+   * call and disposed afterwards. Default true; networks that cannot be folded (DSL, pre-trained
+   * encoders) run as they are. Ignored for a plain `LayersModel`.
+   */
+  foldBatchNorm?: boolean;
 }
 
 /**
@@ -53,13 +62,46 @@ export interface ProbabilityVolume {
  *
  * Only one batch of slices lives in tensors at a time; every tensor is disposed.
  *
- * @param model - a model with input `[image]` (`[batch, h, w, c]`) or `[image, domain]`; the first output is
- *   used if there are several.
+ * @param source - a model with input `[image]` (`[batch, h, w, c]`) or `[image, domain]` (the first output is
+ *   used if there are several), or a {@link SegmentationNetwork}, whose batch-norm-folded copy is used (see
+ *   {@link PredictVolumeOptions.foldBatchNorm}).
  * @param volume - the image volume (any voxel type).
  * @throws {@link ModelInputError} for a bad option, a missing / superfluous / out-of-range domain, a model
  *   whose input is not NHWC with a known size, or a non-finite voxel.
  */
-export async function predictVolume(model: LayersModel, volume: Volume, options: PredictVolumeOptions = {}): Promise<ProbabilityVolume> {
+export async function predictVolume(
+  source: LayersModel | SegmentationNetwork,
+  volume: Volume,
+  options: PredictVolumeOptions = {},
+): Promise<ProbabilityVolume> {
+  const inference = inferenceModel(source, options.foldBatchNorm ?? true);
+  try {
+    return await predictWith(inference.model, volume, options);
+  } finally {
+    inference.dispose();
+  }
+}
+
+/** The model to predict with: `source` itself, or the folded copy of a network (with its disposal). */
+function inferenceModel(source: LayersModel | SegmentationNetwork, fold: boolean): { model: LayersModel; dispose: () => void } {
+  if (!('fullModel' in source)) return { model: source, dispose: () => undefined };
+  if (!fold) return { model: source.model, dispose: () => undefined };
+  let folded: SegmentationNetwork;
+  try {
+    folded = foldBatchNorm(source);
+  } catch (error) {
+    // Not foldable (DSL, or not built by buildUNet / buildAttentionUNet): predict unfolded.
+    if (error instanceof ModelConfigError) return { model: source.model, dispose: () => undefined };
+    throw error;
+  }
+  return {
+    model: folded.model,
+    // fullModel holds every layer of model (and the extra outputs): disposing it frees all weights.
+    dispose: () => folded.fullModel.dispose(),
+  };
+}
+
+async function predictWith(model: LayersModel, volume: Volume, options: PredictVolumeOptions): Promise<ProbabilityVolume> {
   const where = 'predictVolume';
   const axis = options.sliceAxis ?? 2;
   if (axis !== 0 && axis !== 1 && axis !== 2) throw new ModelInputError(`${where}: sliceAxis must be 0, 1 or 2, got ${String(axis)}`);

@@ -309,7 +309,7 @@ export async function runMultiDomainFold(cfg: ResolvedExperimentConfig, fold: Lo
   for (const [k, domain] of domains.entries()) {
     const testId = testIds[k] as string;
     const test = await cohort.load(domain, testId);
-    const probs = await predictVolume(seg.model, test.image, { domain: k, batchSize: cfg.batchSize });
+    const probs = await predictVolume(seg, test.image, { domain: k, batchSize: cfg.batchSize });
     const bones = (classCounts[k] as number) - 1;
     const raw = createVolume(jointArgmax(probs.data, layout, k), test.image.shape, { affine: test.image.affine });
     const post = postprocessSegmentation(raw, { strategy: 'multi', bones, closingRadius: cfg.closingRadius });

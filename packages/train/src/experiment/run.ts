@@ -120,7 +120,7 @@ async function runFold(
 
   const testId = split.test[0] as string;
   const test = await cohort.load(domain, testId);
-  const probs = await predictVolume(seg.model, test.image, { batchSize: cfg.batchSize });
+  const probs = await predictVolume(seg, test.image, { batchSize: cfg.batchSize });
   const post = postprocessPrediction(probs, test, strategy, classes - 1, cfg.closingRadius);
   await writeFileAtomic(join(dir, `${testId}_prediction.nii.gz`), encodeNifti(post, { gzip: true, datatype: 'uint8' }));
   const testSlices = extractSlices(test.image, test.label, { size: inputSize, emptyFraction: 0, seed: cfg.seed, caseId: testId });

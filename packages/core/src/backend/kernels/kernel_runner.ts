@@ -68,6 +68,19 @@ export class KernelRunner {
     return config;
   }
 
+  /**
+   * Like {@link run}, but through the kernel currently registered (an override of this package when
+   * there is one), not the original: for composite kernels that want another override's fast path.
+   */
+  runRegistered(kernelName: string, inputs: NamedTensorInfoMap, attrs: NamedAttrMap = {}): TensorInfo {
+    const config = getKernel(kernelName, this.backendName);
+    if (config === undefined) throw new Error(`Kernel '${kernelName}' is not registered for backend '${this.backendName}'.`);
+    const out = config.kernelFunc({ inputs, backend: this.backend as object, attrs });
+    if (Array.isArray(out)) throw new Error(`Kernel '${kernelName}' returned several outputs; expected one.`);
+    this.temporaries.push(out);
+    return out;
+  }
+
   /** Like {@link run}, but the caller owns the result (use for the kernel's output). */
   runKeep(kernelName: string, inputs: NamedTensorInfoMap, attrs: NamedAttrMap = {}): TensorInfo {
     const out = this.configOf(kernelName).kernelFunc({ inputs, backend: this.backend as object, attrs });
@@ -87,6 +100,7 @@ export class KernelRunner {
     const backend = this.backend as DisposingBackend;
     for (const info of this.temporaries.splice(0)) backend.disposeData(info.dataId);
   }
+
 
   /** Reshape through the backend's kernel (shares data, so it is cheap). */
   reshape(x: TensorInfo, shape: number[]): TensorInfo {
