@@ -58,6 +58,7 @@ export type ExperimentMethod = { name: string } & Partial<
     | 'autoEncoderEpochs'
     | 'augmentation'
     | 'transfer'
+    | 'figures'
   >
 >;
 
@@ -182,6 +183,17 @@ export interface ExperimentConfig {
   /** Radius of the final ball closing in voxels (paper: 2, the 5×5×5 ball). Default 2. */
   closingRadius?: number;
   /**
+   * Optional figures. `latentEpochs`: 1-based epochs (e.g. `[1, 2, 3, 4, 5, 10]`, the SPAR paper's
+   * Fig. 3) at whose end the validation case's ground-truth and predicted bone masks are encoded by the
+   * frozen shape encoder; the fold then writes `figures/tsne-shape-codes-epochs.svg` / `.json` (one
+   * shared t-SNE, one panel per epoch). Single-domain runs with a shape encoder only (SPAR, or λ1 > 0
+   * with combined regularization). Default none.
+   */
+  figures?: {
+    /** 1-based epochs of the latent-space figure (`tsne-shape-codes-epochs.svg`). */
+    latentEpochs?: number[];
+  };
+  /**
    * Methods compared on the same data and folds, each run into `outputDir/<name>/`; with two or more,
    * the run directory also gets ranking scores, a radar figure and slice-Dice Wilcoxon tests.
    */
@@ -268,6 +280,31 @@ export interface ResolvedExperimentConfig {
   readonly closingRadius: number;
   /** The compared methods, each fully resolved (output in `outputDir/<name>/`), or null. */
   readonly methods: readonly ResolvedExperimentConfig[] | null;
+  /** Optional figures: the 1-based epochs of the latent-space figure, ascending (empty: none). */
+  readonly figures: {
+    /** 1-based epochs of `tsne-shape-codes-epochs.svg`, ascending; empty for none. */
+    readonly latentEpochs: readonly number[];
+  };
+}
+
+/** Validates `figures` against the resolved run (epochs, domains, shape encoder). */
+function resolveFigures(figures: ExperimentConfig['figures'], run: { epochs: number; multiDomain: boolean; shapeEncoder: boolean }): { latentEpochs: number[] } {
+  if (figures === undefined) return { latentEpochs: [] };
+  if (figures === null || typeof figures !== 'object' || Array.isArray(figures)) throw new TrainConfigError('experiment config: figures must be an object { latentEpochs? }');
+  const epochs = figures.latentEpochs;
+  if (epochs === undefined) return { latentEpochs: [] };
+  if (!Array.isArray(epochs)) throw new TrainConfigError(`experiment config: figures.latentEpochs must be an array of 1-based epochs, got ${JSON.stringify(epochs)}`);
+  for (const e of epochs as unknown[]) {
+    if (typeof e !== 'number' || !Number.isInteger(e) || e < 1 || e > run.epochs) {
+      throw new TrainConfigError(`experiment config: figures.latentEpochs entries must be integers in [1, ${run.epochs}] (1-based epochs of this run), got ${JSON.stringify(e)}`);
+    }
+  }
+  if (new Set(epochs).size !== epochs.length) throw new TrainConfigError(`experiment config: figures.latentEpochs has duplicates: ${epochs.join(', ')}`);
+  if (epochs.length > 0 && run.multiDomain) throw new TrainConfigError('experiment config: figures.latentEpochs applies to single-domain runs (the shape encoder of SPAR / combined regularization)');
+  if (epochs.length > 0 && !run.shapeEncoder) {
+    throw new TrainConfigError("experiment config: figures.latentEpochs needs a shape encoder: procedure 'spar', or 'combined-regularization' with lambda1 > 0 (in a comparison, give figures per method)");
+  }
+  return { latentEpochs: [...epochs].sort((a, b) => a - b) };
 }
 
 /** Validates the data source fields: `dir` (made absolute), `layout`, and what does not apply on disk. */
@@ -432,6 +469,7 @@ export function resolveExperimentConfig(config: ExperimentConfig): ResolvedExper
     folds: config.folds ?? null,
     closingRadius: config.closingRadius ?? 2,
     methods: null,
+    figures: { latentEpochs: [] },
   };
   if (resolved.data.cases === null) {
     if (resolved.data.dir === null) throw new TrainConfigError('experiment config: data.cases is required for phantom cohorts (or give data.dir)');
@@ -479,7 +517,10 @@ export function resolveExperimentConfig(config: ExperimentConfig): ResolvedExper
       }
     }
   }
-  if (config.methods === undefined) return resolved;
+  // With methods, each method checks its own procedure (the top level's does not run).
+  const shapeEncoder = config.methods !== undefined || procedure === 'spar' || (procedure === 'combined-regularization' && lambda1 > 0);
+  const figures = resolveFigures(config.figures, { epochs: resolved.epochs, multiDomain, shapeEncoder });
+  if (config.methods === undefined) return { ...resolved, figures };
   if (!Array.isArray(config.methods) || config.methods.length === 0) throw new TrainConfigError('experiment config: methods must be a non-empty array');
   const seen = new Set<string>();
   const methods = config.methods.map((m, i) => {
@@ -492,5 +533,5 @@ export function resolveExperimentConfig(config: ExperimentConfig): ResolvedExper
     void _ignored;
     return resolveExperimentConfig({ ...base, ...m, outputDir: join(config.outputDir, m.name) });
   });
-  return { ...resolved, methods };
+  return { ...resolved, figures, methods };
 }

@@ -6,8 +6,10 @@ import type { SegmentationNetwork } from '@pedseg/models';
 import { attentionOverlaySvg, contourOverlaySvg } from '../figures/overlays.js';
 import type { Slice2D } from '../figures/overlays.js';
 import { scatterSvg } from '../figures/scatter.js';
-import { tsne } from '../figures/tsne.js';
 import { writeFigure } from '../figures/write.js';
+import { embedLatent, writeLatentScatter } from './latent_figures.js';
+import type { LatentPoint } from './latent_figures.js';
+import { tsnePanelsSvg } from './tsne_panels.js';
 
 /** The test slices of one case, and how to read the network's output for them. */
 export interface FigureCase {
@@ -42,17 +44,20 @@ function slice2d(data: ArrayLike<number>, s: number, H: number, W: number): Slic
  * The figures of a fold, written into `DIR/figures/`: for each test case, predicted-vs-ground-truth
  * contour overlays of a few slices (`contours-<case>-z<k>.svg`) and, for an attention UNet, the finest
  * attention gate's coefficients resized to the slice over its middle one (`attention-<case>-z<k>.svg`);
- * with more than one joint, a t-SNE of the bottleneck embeddings (global-average-pooled) of every test
- * slice coloured by joint (`tsne-bottleneck.svg`: PCA to 50, perplexity 30 — lowered to (n − 1)/3 for
- * fewer than 91 slices, which t-SNE needs — learning rate 200, seeded).
+ * with more than one joint, paper 002's Fig. 8 view of the network: for every embedding scale
+ * s = 1…2·depth+1 (encoder, bottleneck, decoder), a t-SNE of the global-average-pooled embeddings z_s of
+ * every test slice coloured by joint (`tsne-scale-<s>.svg` and its points `tsne-scale-<s>.json`; PCA to
+ * 50, perplexity 30 — lowered to (n − 1)/3 for fewer than 91 slices, which t-SNE needs — learning rate
+ * 200, seeded, at most `TSNE_MAX_POINTS` slices), their small multiples (`tsne-scales.svg`), and the
+ * bottleneck's (middle scale's) view again as `tsne-bottleneck.svg`.
  *
  * @returns the written file names, relative to `DIR`.
  */
 export async function writeFoldFigures(dir: string, network: SegmentationNetwork, cases: readonly FigureCase[], options: { seed: number; title: string; batchSize: number }): Promise<string[]> {
   const written: string[] = [];
-  const points: number[][] = [];
-  const groups: string[] = [];
-  const bottleneck = (network.embeddingCount - 1) / 2;
+  const scales = network.embeddingCount;
+  const points: number[][][] = Array.from({ length: scales }, () => []);
+  const meta: Omit<LatentPoint, 'xy'>[] = [];
   for (const c of cases) {
     const { height: H, width: W, count } = c.slices;
     if (count === 0) continue;
@@ -66,12 +71,9 @@ export async function writeFoldFigures(dir: string, network: SegmentationNetwork
       const o = network.splitOutputs(outs);
       const labels = c.decode(o.segmentation, d);
       const predicted = labels.dataSync();
-      const codes = tidy(() => mean(o.embeddings[bottleneck] as Tensor, [1, 2]));
-      const rows = codes.arraySync() as number[][];
-      rows.forEach((r) => {
-        points.push(r);
-        groups.push(c.domain);
-      });
+      const codes = o.embeddings.map((e) => tidy(() => mean(e, [1, 2])));
+      codes.forEach((code, k) => (points[k] as number[][]).push(...(code.arraySync() as number[][])));
+      for (let b = 0; b < B; b += 1) meta.push({ group: c.domain, kind: 'test', caseId: c.caseId, slice: c.slices.sliceIndices[start + b] as number });
       for (let b = 0; b < B; b += 1) {
         const s = start + b;
         const z = c.slices.sliceIndices[s] as number;
@@ -92,15 +94,33 @@ export async function writeFoldFigures(dir: string, network: SegmentationNetwork
           written.push(name);
         }
       }
-      dispose([x, ...(d === null ? [] : [d]), ...outs, labels, codes]);
+      dispose([x, ...(d === null ? [] : [d]), ...outs, labels, ...codes]);
     }
   }
-  if (new Set(groups).size > 1 && points.length >= 4) {
-    const perplexity = Math.min(30, (points.length - 1) / 3);
-    const layout = tsne(points, { perplexity, learningRate: 200, pcaDimensions: 50, seed: options.seed });
-    const name = join('figures', 'tsne-bottleneck.svg');
-    await writeFigure(join(dir, name), scatterSvg(layout, groups, { title: `${options.title} — t-SNE of bottleneck embeddings` }));
-    written.push(name);
+  if (new Set(meta.map((m) => m.group)).size > 1) written.push(...(await writeScaleTsnes(dir, points, meta, options)));
+  return written;
+}
+
+/** The per-scale t-SNE figures of {@link writeFoldFigures}; `codes[s]` holds scale s + 1's pooled embeddings. */
+async function writeScaleTsnes(dir: string, codes: readonly number[][][], meta: readonly Omit<LatentPoint, 'xy'>[], options: { seed: number; title: string }): Promise<string[]> {
+  const written: string[] = [];
+  const panels = [];
+  const bottleneck = (codes.length - 1) / 2;
+  for (const [k, scale] of codes.entries()) {
+    const kept = embedLatent(scale, meta, options.seed);
+    if (kept === null) return written;
+    const dim = scale[0]?.length ?? 0;
+    written.push(await writeLatentScatter(dir, `tsne-scale-${k + 1}`, kept, null, `${options.title} — t-SNE of embeddings z_s${k + 1} (d = ${dim})`));
+    panels.push({ caption: `z_s${k + 1} (d = ${dim})`, points: kept });
+    if (k === bottleneck) {
+      const name = join('figures', 'tsne-bottleneck.svg');
+      const svg = scatterSvg(kept.map((p) => p.xy), kept.map((p) => p.group), { title: `${options.title} — t-SNE of bottleneck embeddings` });
+      await writeFigure(join(dir, name), svg);
+      written.push(name);
+    }
   }
+  const name = join('figures', 'tsne-scales.svg');
+  await writeFigure(join(dir, name), tsnePanelsSvg(panels, { title: `${options.title} — t-SNE of the embeddings at every scale`, shareAxes: false }));
+  written.push(name);
   return written;
 }

@@ -19,12 +19,17 @@ export const TSNE_MAX_POINTS = 400;
 export interface LatentPoint {
   /** Legend group (bone or joint). */
   readonly group: string;
-  /** What the code was computed from: a ground-truth mask, a predicted mask, or a training / validation mask. */
-  readonly kind: 'truth' | 'prediction' | 'train' | 'validation';
+  /**
+   * What the code was computed from: a ground-truth mask, a predicted mask, a training / validation
+   * mask, or a test slice's image (the segmentation network's embeddings).
+   */
+  readonly kind: 'truth' | 'prediction' | 'train' | 'validation' | 'test';
   /** Case of the slice. */
   readonly caseId: string;
   /** Slice position in its volume. */
   readonly slice: number;
+  /** 1-based training epoch of a prediction's code (`tsne-shape-codes-epochs.json`); absent otherwise. */
+  readonly epoch?: number;
   /** 2D t-SNE coordinates. */
   readonly xy: readonly [number, number];
 }
@@ -43,8 +48,34 @@ function thin(n: number, limit: number): number[] {
 
 /**
  * t-SNE of codes (PCA to 50, perplexity 30 — lowered to (n − 1)/3 for fewer than 91 points, which
- * t-SNE needs — learning rate 200, seeded) drawn with one colour per group and a cross for `crossKind`
- * points; writes `figures/<name>.svg` and the coordinates as `figures/<name>.json`.
+ * t-SNE needs — learning rate 200, seeded), at most {@link TSNE_MAX_POINTS} codes (thinned evenly).
+ *
+ * @returns the kept points with their 2D coordinates, or null with fewer than 4 codes.
+ */
+export function embedLatent(codes: readonly number[][], points: readonly Omit<LatentPoint, 'xy'>[], seed: number): LatentPoint[] | null {
+  const keep = thin(codes.length, TSNE_MAX_POINTS);
+  if (keep.length < 4) return null;
+  const data = keep.map((i) => codes[i] as number[]);
+  const perplexity = Math.min(30, (data.length - 1) / 3);
+  const layout = tsne(data, { perplexity, learningRate: 200, pcaDimensions: 50, seed });
+  return keep.map((i, j) => ({ ...(points[i] as Omit<LatentPoint, 'xy'>), xy: [layout[j]?.[0] as number, layout[j]?.[1] as number] as const }));
+}
+
+/** Writes `figures/<name>.svg` (one colour per group, a cross for `crossKind` points) and the points as `figures/<name>.json`. */
+export async function writeLatentScatter(dir: string, name: string, kept: readonly LatentPoint[], crossKind: LatentPoint['kind'] | null, title: string): Promise<string> {
+  const svg = scatterSvg(
+    kept.map((p) => p.xy),
+    kept.map((p) => p.group),
+    { title, markers: kept.map((p) => (p.kind === crossKind ? 'cross' : 'circle')) },
+  );
+  const file = join('figures', `${name}.svg`);
+  await writeFigure(join(dir, file), svg);
+  await writeFileAtomic(join(dir, 'figures', `${name}.json`), JSON.stringify(kept));
+  return file;
+}
+
+/**
+ * {@link embedLatent} then {@link writeLatentScatter}.
  *
  * @returns the SVG's path relative to `dir`, or null with fewer than 4 codes.
  */
@@ -56,21 +87,8 @@ async function writeTsne(
   crossKind: LatentPoint['kind'],
   options: { seed: number; title: string },
 ): Promise<string | null> {
-  const keep = thin(codes.length, TSNE_MAX_POINTS);
-  if (keep.length < 4) return null;
-  const data = keep.map((i) => codes[i] as number[]);
-  const perplexity = Math.min(30, (data.length - 1) / 3);
-  const layout = tsne(data, { perplexity, learningRate: 200, pcaDimensions: 50, seed: options.seed });
-  const kept = keep.map((i, j) => ({ ...(points[i] as Omit<LatentPoint, 'xy'>), xy: [layout[j]?.[0] as number, layout[j]?.[1] as number] as const }));
-  const svg = scatterSvg(
-    layout,
-    kept.map((p) => p.group),
-    { title: options.title, markers: kept.map((p) => (p.kind === crossKind ? 'cross' : 'circle')) },
-  );
-  const file = join('figures', `${name}.svg`);
-  await writeFigure(join(dir, file), svg);
-  await writeFileAtomic(join(dir, 'figures', `${name}.json`), JSON.stringify(kept));
-  return file;
+  const kept = embedLatent(codes, points, options.seed);
+  return kept === null ? null : writeLatentScatter(dir, name, kept, crossKind, options.title);
 }
 
 /** Global max pooling `[B, h, w, c]` → rows of c numbers (the papers' shape codes, SPAR §3.4 and 000 §5.2). */
@@ -114,6 +132,22 @@ export interface ShapeCodeTsneInput {
  * @returns the written SVG path relative to `dir`, or null when there are fewer than 4 masks.
  */
 export async function writeShapeCodeTsne(dir: string, input: ShapeCodeTsneInput): Promise<string | null> {
+  const { codes, points } = collectShapeCodes(input, ['truth', 'prediction']);
+  return writeTsne(dir, 'tsne-shape-codes', codes, points, 'prediction', {
+    seed: input.seed,
+    title: `${input.title} — t-SNE of shape codes (○ truth, × prediction)`,
+  });
+}
+
+/**
+ * The shape codes of {@link writeShapeCodeTsne} before the t-SNE: every non-empty 2D bone mask of the
+ * slices' ground truth (`'truth'`) and / or of the network's current prediction (`'prediction'`),
+ * encoded by the frozen shape encoder and global-max-pooled.
+ */
+export function collectShapeCodes(
+  input: Omit<ShapeCodeTsneInput, 'seed' | 'title'>,
+  kinds: readonly ('truth' | 'prediction')[],
+): { codes: number[][]; points: Omit<LatentPoint, 'xy'>[] } {
   const { slices, strategy, labelNames, encoders } = input;
   const { height: H, width: W, count } = slices;
   const hw = H * W;
@@ -123,13 +157,18 @@ export async function writeShapeCodeTsne(dir: string, input: ShapeCodeTsneInput)
   const points: Omit<LatentPoint, 'xy'>[] = [];
   for (let start = 0; start < count; start += input.batchSize) {
     const idx = Array.from({ length: Math.min(input.batchSize, count - start) }, (_, i) => start + i);
-    const x = imageBatch(slices, idx);
-    const predicted = tidy(() => decodeLabels(input.network.predict(x) as Tensor, strategy).dataSync());
-    x.dispose();
-    for (const [kind, labelOf] of [
-      ['truth', (s: number, k: number) => { const l = slices.labels[s * hw + k] as number; return strategy === 'global' ? (l > 0 ? 1 : 0) : l; }],
-      ['prediction', (s: number, k: number) => predicted[(s - start) * hw + k] as number],
-    ] as const) {
+    let predicted: ArrayLike<number> = [];
+    if (kinds.includes('prediction')) {
+      const x = imageBatch(slices, idx);
+      predicted = tidy(() => decodeLabels(input.network.predict(x) as Tensor, strategy).dataSync());
+      x.dispose();
+    }
+    const readers = {
+      truth: (s: number, k: number) => { const l = slices.labels[s * hw + k] as number; return strategy === 'global' ? (l > 0 ? 1 : 0) : l; },
+      prediction: (s: number, k: number) => predicted[(s - start) * hw + k] as number,
+    };
+    for (const kind of kinds) {
+      const labelOf = readers[kind];
       for (const label of objects) {
         const members = idx.filter((s) => {
           for (let k = 0; k < hw; k += 1) if (labelOf(s, k) === label) return true;
@@ -156,10 +195,7 @@ export async function writeShapeCodeTsne(dir: string, input: ShapeCodeTsneInput)
       }
     }
   }
-  return writeTsne(dir, 'tsne-shape-codes', codes, points, 'prediction', {
-    seed: input.seed,
-    title: `${input.title} — t-SNE of shape codes (○ truth, × prediction)`,
-  });
+  return { codes, points };
 }
 
 /** What {@link writeJointCodeTsne} needs from a multi-domain fold. */

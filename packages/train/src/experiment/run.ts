@@ -21,6 +21,7 @@ import { pretrainForTransfer } from './transfer.js';
 import { batchTensors, decodeLabels, targetEncoding, validationDice } from './batches.js';
 import { buildFoldRegularizers } from './regularizers.js';
 import { writeShapeCodeTsne } from './latent_figures.js';
+import { latentEpochsCallback, writeShapeCodeEpochsTsne } from './latent_epochs.js';
 import { cohortSlices, cohortSummary, openExperimentCohort } from './cohort.js';
 import type { ExperimentCohort } from './cohort.js';
 import { compareMethods } from './compare.js';
@@ -70,6 +71,9 @@ async function runFold(
   Object.assign(networks, regularizers.networks);
   const trainer = new Trainer(networks);
   const checkpoints = join(dir, 'checkpoints');
+  // SPAR Fig. 3: the validation predictions' shape codes at the end of the listed epochs.
+  const latentEpochs = regularizers.shapeEncoders.length > 0 ? cfg.figures.latentEpochs : [];
+  const latentInput = { slices: validation, network: seg.model, strategy, labelNames: names, encoders: regularizers.shapeEncoders, batchSize: cfg.batchSize };
   const result = await fit({
     trainer,
     epochs: cfg.epochs,
@@ -77,7 +81,7 @@ async function runFold(
     batchSize: cfg.batchSize,
     seed: cfg.seed,
     checkpointDir: checkpoints,
-    callbacks: options.callbacks ?? [],
+    callbacks: [...(options.callbacks ?? []), ...(latentEpochs.length > 0 ? [latentEpochsCallback(dir, latentInput, latentEpochs)] : [])],
     exitOnInterrupt: options.exitOnInterrupt ?? false,
     extra: { fold: foldIndex, config: cfg },
     trainStep: (ctx) => {
@@ -117,6 +121,7 @@ async function runFold(
   });
   if (result.best !== null) await loadBestWeights(checkpoints, trainer);
   await writeFileAtomic(join(dir, 'learning_curves.svg'), learningCurvesSvg(historySeries(result.history), { title: `${cfg.name} — fold ${foldIndex}` }));
+  if (latentEpochs.length > 0) await writeShapeCodeEpochsTsne(dir, { ...latentInput, seed: cfg.seed, title: `${cfg.name} — fold ${foldIndex}` }, latentEpochs);
 
   const testId = split.test[0] as string;
   const test = await cohort.load(domain, testId);
