@@ -4,31 +4,33 @@
  * shared network), DSL}, and UNet DSL + contrastive, on ankle and shoulder phantoms; two-sample
  * Kolmogorov–Smirnov tests of the 2D slice Dice of the proposed model against every other.
  *
- *   pnpm example:dsl-contrastive -- --scale smoke [--folds N] [--epochs N] [--backend wasm] [--out DIR]
+ *   pnpm example:dsl-contrastive -- --scale smoke [--folds N] [--epochs N] [--data DIR [--layout folders]]
+ *                                   [--domains ankle,shoulder] [--backend wasm] [--out DIR]
  */
 import { join } from 'node:path';
-import type { PhantomDomain } from '@pedseg/data';
 import { ksTwoSample } from '@pedseg/metrics';
 import { ProgressBar, runExperiment, trainingPreset } from '@pedseg/train';
 import type { ExperimentConfig, ExperimentReport } from '@pedseg/train';
-import { firstFolds, parseExampleArgs, rejectUserData, startBackend } from '../_shared/cli.js';
+import { dataDescription, experimentData, exampleDomains, firstFolds, parseExampleArgs, startBackend } from '../_shared/cli.js';
 import { methodRows, tableHeader, writeMarkdown } from '../_shared/tables.js';
 
 const args = parseExampleArgs('dsl-contrastive');
-rejectUserData(args);
 const backend = await startBackend(args);
 const started = performance.now();
 
 // Paper scale: §3.2 (UNet DSL: Adam 1e-4, batch 32, 30 epochs, λ = 0.1, τ = 0.1).
 const preset = trainingPreset('dsl-contrastive/unet');
 const paper = args.scale === 'paper';
-const JOINTS: readonly PhantomDomain[] = ['ankle', 'shoulder'];
+const JOINTS = exampleDomains(args, ['ankle', 'shoulder'], 2);
+// Smoke: 48×48 phantoms of 16 slices, 4 cases per joint (2 training, 1 validation, 1 test per fold),
+// batch-norm momentum 0.9 (Keras' 0.99 leaves the moving statistics near their initial values after a
+// few hundred steps), 12 epochs.
 const scale = paper
-  ? { cases: 10, shape: undefined, inputSize: [256, 256] as [number, number], depth: 4, filters: 32, batchSize: preset.batchSize, epochs: preset.epochs, learningRate: preset.learningRate }
-  : { cases: 3, shape: [48, 48, 16] as [number, number, number], inputSize: [32, 32] as [number, number], depth: 2, filters: 8, batchSize: 4, epochs: 4, learningRate: 5e-3 };
+  ? { cases: 10, shape: undefined, inputSize: [256, 256] as [number, number], depth: 4, filters: 32, momentum: 0.99, batchSize: preset.batchSize, epochs: preset.epochs, learningRate: preset.learningRate }
+  : { cases: 4, shape: [48, 48, 16] as [number, number, number], inputSize: [48, 48] as [number, number], depth: 2, filters: 8, momentum: 0.9, batchSize: 6, epochs: 12, learningRate: 5e-3 };
+const phantoms = { cases: scale.cases, shape: scale.shape };
 const epochs = args.epochs ?? scale.epochs;
 const folds = firstFolds(args.folds ?? (paper ? null : 1));
-const shape = scale.shape !== undefined ? { shape: scale.shape } : {};
 const callbacks = [new ProgressBar()];
 const common = { seed: 13, learningRate: scale.learningRate, epochs, ...(folds !== undefined ? { folds } : {}) };
 
@@ -36,7 +38,7 @@ const common = { seed: 13, learningRate: scale.learningRate, epochs, ...(folds !
 const results: Record<string, ExperimentReport[]> = {};
 const labels: Record<string, string> = {};
 for (const [net, attention] of [['UNet', false], ['Att-UNet', true]] as const) {
-  const network = { inputSize: scale.inputSize, depth: scale.depth, filters: scale.filters, attention };
+  const network = { inputSize: scale.inputSize, depth: scale.depth, filters: scale.filters, attention, momentum: scale.momentum };
   // Base: one network per joint.
   const base: ExperimentReport[] = [];
   for (const joint of JOINTS) {
@@ -45,10 +47,10 @@ for (const [net, attention] of [['UNet', false], ['Att-UNet', true]] as const) {
       ...common,
       name: `${net}-base-${joint}`,
       outputDir: join(args.out, `${net}-base`, joint),
-      data: { domain: joint, cases: scale.cases, ...shape },
+      data: experimentData(args, { domain: joint }, phantoms),
       network,
       procedure: 'baseline',
-      batchSize: Math.max(2, scale.batchSize / 2),
+      batchSize: Math.max(2, Math.round(scale.batchSize / JOINTS.length)),
     };
     const r = await runExperiment(config, { callbacks });
     // Name the structures `joint/bone` like the multi-domain runs.
@@ -62,10 +64,10 @@ for (const [net, attention] of [['UNet', false], ['Att-UNet', true]] as const) {
       ...common,
       name: `${net}-multi`,
       outputDir: join(args.out, `${net}-multi`),
-      data: { domains: [...JOINTS], cases: scale.cases, ...shape },
+      data: experimentData(args, { domains: JOINTS }, phantoms),
       network,
       procedure: 'multi-task',
-      batchSize: scale.batchSize,
+      batchSize: scale.batchSize - (scale.batchSize % JOINTS.length) || JOINTS.length,
       lambda3: 0,
       methods: [
         { name: 'joint', domainStrategy: 'shared', lambda2: 0 },
@@ -91,7 +93,7 @@ const proposed = pooled['UNet-dsl-contrastive'];
 const lines = [
   '# DSL + contrastive on phantoms — Tables 1 and 2 layout',
   '',
-  `Scale \`${args.scale}\`, backend \`${backend}\`, ${epochs} epochs, ${folds === undefined ? 'all' : folds.length} fold(s), ${scale.cases} phantom cases per joint, ` +
+  `Scale \`${args.scale}\`, backend \`${backend}\`, ${epochs} epochs, ${folds === undefined ? 'all' : folds.length} fold(s), ${dataDescription(args, phantoms)}, ` +
     `${scale.inputSize.join('×')} slices; ${seconds.toFixed(0)} s. The paper's values are quoted in examples/dsl-contrastive/README.md.`,
   'Phantom results show the pipeline, not the paper\'s findings. "(k ∞)" counts bones predicted empty.',
   '',
