@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
+import { expect } from 'vitest';
 
 /** Deterministic values in [-1, 1) (a small LCG), so both backends see identical inputs. */
 export function seeded(size: number, seed: number): Float32Array {
@@ -33,4 +34,12 @@ export function relativeError(actual: Float32Array, expected: Float32Array): num
     scale = Math.max(scale, Math.abs(expected[i]!));
   }
   return diff / scale;
+}
+
+/** Runs `body` on cpu, then on wasm, and expects every output to agree to `tolerance` (relative). */
+export async function expectParity(body: () => tf.Tensor | tf.Tensor[], tolerance = 1e-4): Promise<void> {
+  const expected = await runOn('cpu', body);
+  const actual = await runOn('wasm', body);
+  expect(actual.length).toBe(expected.length);
+  actual.forEach((values, i) => expect(relativeError(values, expected[i]!)).toBeLessThan(tolerance));
 }

@@ -3,7 +3,7 @@ import '@tensorflow/tfjs-backend-cpu';
 import * as tfl from '@tensorflow/tfjs-layers';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { initBackend } from '@pedseg/core';
-import { relativeError, runOn, seeded } from './parity_helpers.js';
+import { expectParity, relativeError, runOn, seeded } from './parity_helpers.js';
 import { withRunner } from '../../src/backend/kernels/kernel_runner.js';
 import { conv2DFilterGradient } from '../../src/backend/kernels/conv2d_backprop_filter.js';
 import { leadingAxesCount } from '../../src/backend/kernels/leading_axes_reduce.js';
@@ -20,13 +20,6 @@ function tensor(shape: number[], seed: number, offset = 0): tf.Tensor {
     seeded(shape.reduce((a, b) => a * b, 1), seed).map((v) => v + offset),
     shape,
   );
-}
-
-async function expectParity(body: () => tf.Tensor | tf.Tensor[]): Promise<void> {
-  const expected = await runOn('cpu', body);
-  const actual = await runOn('wasm', body);
-  expect(actual.length).toBe(expected.length);
-  actual.forEach((values, i) => expect(relativeError(values, expected[i]!)).toBeLessThan(TOLERANCE));
 }
 
 beforeAll(async () => {

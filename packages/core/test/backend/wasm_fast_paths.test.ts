@@ -2,7 +2,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { initBackend } from '@pedseg/core';
-import { relativeError, runOn, seeded } from './parity_helpers.js';
+import { expectParity, relativeError, runOn, seeded } from './parity_helpers.js';
 import { withRunner } from '../../src/backend/kernels/kernel_runner.js';
 import { conv2DFilterGradient } from '../../src/backend/kernels/conv2d_backprop_filter.js';
 
@@ -12,13 +12,6 @@ const TOLERANCE = 1e-4;
 
 function tensor(shape: number[], seed: number): tf.Tensor {
   return tf.tensor(seeded(shape.reduce((a, b) => a * b, 1), seed), shape);
-}
-
-async function expectParity(body: () => tf.Tensor | tf.Tensor[]): Promise<void> {
-  const expected = await runOn('cpu', body);
-  const actual = await runOn('wasm', body);
-  expect(actual.length).toBe(expected.length);
-  actual.forEach((values, i) => expect(relativeError(values, expected[i]!)).toBeLessThan(TOLERANCE));
 }
 
 beforeAll(async () => {
