@@ -30,8 +30,8 @@ const joints = exampleDomains(args, paper ? ['ankle', 'shoulder'] : ['shoulder']
 // 0.9 (Keras' 0.99 leaves the moving statistics near their initial values after a few hundred steps),
 // 15 epochs for each of the 12 methods.
 const scale = paper
-  ? { cases: 10, shape: undefined, inputSize: [256, 256] as [number, number], depth: 4, filters: 32, momentum: 0.99, batchSize: preset.batchSize, epochs: preset.epochs, learningRate: preset.learningRate, aeEpochs: aePreset.epochs }
-  : { cases: 4, shape: [64, 64, 24] as [number, number, number], inputSize: [64, 64] as [number, number], depth: 2, filters: 8, momentum: 0.9, batchSize: 6, epochs: 15, learningRate: 5e-3, aeEpochs: 3 };
+  ? { cases: 10, shape: undefined, inputSize: [256, 256] as [number, number], depth: 4, filters: 32, momentum: 0.99, batchSize: preset.batchSize, epochs: preset.epochs, learningRate: preset.learningRate, aeEpochs: aePreset.epochs, codeDistance: 'sum' as const }
+  : { cases: 4, shape: [64, 64, 24] as [number, number, number], inputSize: [64, 64] as [number, number], depth: 2, filters: 8, momentum: 0.9, batchSize: 6, epochs: 15, learningRate: 5e-3, aeEpochs: 3, codeDistance: 'mean' as const };
 const phantoms = { cases: scale.cases, shape: scale.shape };
 const epochs = args.epochs ?? scale.epochs;
 const folds = firstFolds(args.folds ?? (paper ? null : 1));
@@ -112,6 +112,7 @@ for (const joint of joints) {
       batchSize: scale.batchSize,
       epochs,
       autoEncoderEpochs: scale.aeEpochs,
+      codeDistance: scale.codeDistance,
       lambda1: preset.lambdas['lambda1'] ?? 0.1,
       lambda2: preset.lambdas['lambda2'] ?? 0.01,
       ...(folds !== undefined ? { folds } : {}),

@@ -28,8 +28,8 @@ const preset = trainingPreset('spar/unet');
 const paper = args.scale === 'paper';
 const joints = exampleDomains(args, paper ? ['ankle', 'shoulder'] : ['shoulder']);
 const scale = paper
-  ? { cases: 10, shape: undefined, inputSize: [256, 256] as [number, number], depth: 4, filters: 32, momentum: 0.99, batchSize: preset.batchSize, epochs: preset.epochs, learningRate: preset.learningRate, aeEpochs: trainingPreset('spar/auto-encoder').epochs }
-  : { cases: 4, shape: [64, 64, 24] as [number, number, number], inputSize: [64, 64] as [number, number], depth: 2, filters: 8, momentum: 0.9, batchSize: 6, epochs: 15, learningRate: 5e-3, aeEpochs: 3 };
+  ? { cases: 10, shape: undefined, inputSize: [256, 256] as [number, number], depth: 4, filters: 32, momentum: 0.99, batchSize: preset.batchSize, epochs: preset.epochs, learningRate: preset.learningRate, aeEpochs: trainingPreset('spar/auto-encoder').epochs, codeDistance: 'sum' as const }
+  : { cases: 4, shape: [64, 64, 24] as [number, number, number], inputSize: [64, 64] as [number, number], depth: 2, filters: 8, momentum: 0.9, batchSize: 6, epochs: 15, learningRate: 5e-3, aeEpochs: 3, codeDistance: 'mean' as const };
 const epochs = args.epochs ?? scale.epochs;
 const folds = firstFolds(args.folds ?? (paper ? null : 1));
 const phantoms = { cases: scale.cases, shape: scale.shape };
@@ -65,6 +65,7 @@ for (const joint of joints) {
     batchSize: scale.batchSize,
     epochs,
     autoEncoderEpochs: scale.aeEpochs,
+    codeDistance: scale.codeDistance,
     ...(folds !== undefined ? { folds } : {}),
   };
   // Fig. 3: train shape priors and SPAR in stages into the very folders the comparison below uses; each

@@ -9,13 +9,19 @@ import type { MultiScaleContrastiveOptions } from './multi_scale_contrastive.js'
 import { multiScaleContrastiveLoss } from './multi_scale_contrastive.js';
 import type { MultiTaskCrossEntropyOptions } from './multi_task_cross_entropy.js';
 import { multiTaskCrossEntropy } from './multi_task_cross_entropy.js';
-import { assertCodes, perSampleSquaredDistance } from './shape_priors.js';
+import { assertCodeReduction, assertCodes, perSampleSquaredDistance } from './shape_priors.js';
+import type { CodeReduction } from './shape_priors.js';
 import { assertLambda, assertPair } from './validate.js';
 
 /** Options of {@link multiJointAnatomicalPriorsLoss}. */
 export interface AnatomicalPriorsOptions {
   /** Number of domains K, to reject out-of-range indices. Default: unchecked upper bound. */
   numDomains?: number;
+  /**
+   * Reduction over the code elements of each sample: `'sum'` (default, the paper's squared norm) or
+   * `'mean'` (divided by the code's element count; see {@link CodeReduction}).
+   */
+  reduction?: CodeReduction;
 }
 
 /**
@@ -33,7 +39,7 @@ export interface AnatomicalPriorsOptions {
  * @param domains - Domain index of every sample.
  * @param encoder - The frozen multi-joint anatomical encoder (see {@link DomainAwareModel}).
  * @returns A scalar ≥ 0.
- * @throws {@link LossShapeError}, {@link DomainLabelError}
+ * @throws {@link LossShapeError}, {@link DomainLabelError}, {@link InvalidLossOptionError} (unknown reduction)
  */
 export function multiJointAnatomicalPriorsLoss(
   yTrue: Tensor,
@@ -42,6 +48,8 @@ export function multiJointAnatomicalPriorsLoss(
   encoder: DomainAwareModel,
   options: AnatomicalPriorsOptions = {},
 ): Scalar {
+  const reduction = options.reduction ?? 'sum';
+  assertCodeReduction(reduction);
   assertPair(yTrue, yPred, 2);
   const batch = yPred.shape[0] as number;
   const k = readDomains(domains, batch, options.numDomains);
@@ -53,7 +61,7 @@ export function multiJointAnatomicalPriorsLoss(
       const codesPred = applyDomainModel(encoder, prediction, domainTensor, 'the anatomical encoder');
       const codesTrue = applyDomainModel(encoder, yTrue, domainTensor, 'the anatomical encoder');
       assertCodes(codesTrue, codesPred, batch, 'Anatomical-encoder');
-      return sum(mul(perSampleSquaredDistance(codesTrue, codesPred), w)) as Scalar;
+      return sum(mul(perSampleSquaredDistance(codesTrue, codesPred, reduction), w)) as Scalar;
     });
   });
 }
@@ -124,6 +132,8 @@ export interface MultiTaskObjectiveOptions extends MultiTaskCrossEntropyOptions 
   lambda2: number;
   /** Weight λ3 ≥ 0 of MJAP. Default 0.1. */
   lambda3?: number;
+  /** Reduction of MJAP's squared code distance over code elements. Default `'sum'` (paper 002 Eq. 7). */
+  codeDistance?: CodeReduction;
   /** Options of the multi-scale contrastive term. */
   contrastive?: MultiScaleContrastiveOptions;
 }
@@ -154,6 +164,7 @@ export function multiTaskObjective(
   const { classCounts, features, encoder, lambda2, lambda3 = 0.1, contrastive = {} } = options;
   assertLambda('lambda2', lambda2);
   assertLambda('lambda3', lambda3);
+  assertCodeReduction(options.codeDistance ?? 'sum');
   if (lambda2 > 0 && features === undefined) {
     throw new InvalidLossOptionError('lambda2 > 0 needs options.features (the representations at each scale)');
   }
@@ -168,7 +179,7 @@ export function multiTaskObjective(
     const msc = features !== undefined ? multiScaleContrastiveLoss(features, domains, contrastive) : scalar(0);
     const mjap =
       encoder !== undefined
-        ? multiJointAnatomicalPriorsLoss(yTrue, yPred, domains, encoder, { numDomains: classCounts.length })
+        ? multiJointAnatomicalPriorsLoss(yTrue, yPred, domains, encoder, { numDomains: classCounts.length, reduction: options.codeDistance ?? 'sum' })
         : scalar(0);
     const total = add(add(crossEntropy, mul(msc, lambda2)), mul(mjap, lambda3)) as Scalar;
     return { total, crossEntropy, contrastive: msc, anatomicalPriors: mjap };

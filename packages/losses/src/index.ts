@@ -30,6 +30,7 @@ export type {
   BoundaryWeightedCrossEntropyOptions,
 } from './boundary_weighted_cross_entropy.js';
 export { shapePriorsLoss, shapeCodeDistance } from './shape_priors.js';
+export type { CodeReduction, CodeDistanceOptions } from './shape_priors.js';
 export {
   conditionalDiscriminatorLoss,
   conditionalAdversarialLoss,

@@ -6,7 +6,8 @@ import type { ClassReduction } from './cross_entropy.js';
 import { binaryCrossEntropy, categoricalCrossEntropy } from './cross_entropy.js';
 import { InvalidLossOptionError } from './errors.js';
 import type { FrozenModel } from './frozen.js';
-import { shapePriorsLoss } from './shape_priors.js';
+import { assertCodeReduction, shapePriorsLoss } from './shape_priors.js';
+import type { CodeReduction } from './shape_priors.js';
 import { sparTerm } from './spar.js';
 import { assertLambda, assertOneOf, assertPair } from './validate.js';
 
@@ -40,6 +41,11 @@ export interface CombinedRegularizationOptions extends SegmentationCrossEntropyO
   image?: Tensor;
   /** Weight λ1 ≥ 0 of the shape-priors term. Default 0.1. */
   lambda1?: number;
+  /**
+   * Reduction of the shape-priors code distance over code elements: `'sum'` (default, Eq. 6's squared
+   * norm) or `'mean'` (divided by the code's element count; see {@link CodeReduction}).
+   */
+  codeDistance?: CodeReduction;
   /** Weight λ2 ≥ 0 of the adversarial term. Default 0.01. */
   lambda2?: number;
 }
@@ -124,6 +130,8 @@ export function combinedRegularizationObjective(
   const { encoder, discriminator, image, lambda1 = 0.1, lambda2 = 0.01 } = options;
   assertLambda('lambda1', lambda1);
   assertLambda('lambda2', lambda2);
+  const codeDistance = options.codeDistance ?? 'sum';
+  assertCodeReduction(codeDistance);
   checkCrossEntropyOptions(options);
   assertPair(yTrue, yPred, 2);
   if (lambda1 > 0 && encoder === undefined) {
@@ -136,7 +144,7 @@ export function combinedRegularizationObjective(
   return tidy(() => {
     const crossEntropy = crossEntropyTerm(yTrue, yPred, options);
     const p = probabilities(yPred, options);
-    const shapePriors = encoder !== undefined ? shapePriorsLoss(yTrue, p, encoder) : scalar(0);
+    const shapePriors = encoder !== undefined ? shapePriorsLoss(yTrue, p, encoder, { reduction: codeDistance }) : scalar(0);
     const adversarial =
       discriminator !== undefined && image !== undefined
         ? conditionalAdversarialTerm(p, image, discriminator, adversarialOptions)

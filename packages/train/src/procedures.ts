@@ -10,7 +10,7 @@ import {
   sparDiscriminatorLoss,
   sparObjective,
 } from '@pedseg/losses';
-import type { DomainAwareModel, DomainIndices, FrozenModel, MultiScaleContrastiveOptions } from '@pedseg/losses';
+import type { CodeReduction, DomainAwareModel, DomainIndices, FrozenModel, MultiScaleContrastiveOptions } from '@pedseg/losses';
 import type { AlternatingStep, TermValues, Trainer } from './engine/trainer.js';
 import { TrainConfigError } from './errors.js';
 import { conditional, frozen, single } from './procedure_helpers.js';
@@ -121,6 +121,8 @@ export interface CombinedRegularizationStepOptions {
   lambda1?: number;
   /** Weight of the adversarial term. Default 0.01 (paper). */
   lambda2?: number;
+  /** Reduction of the shape-priors code distance: `'sum'` (default, paper Eq. 6) or `'mean'` over code elements. */
+  codeDistance?: CodeReduction;
   /** `'categorical'` (multi strategy; default) or `'binary'` (individual / global). */
   crossEntropy?: 'categorical' | 'binary';
 }
@@ -159,6 +161,7 @@ export function combinedRegularizationSteps(trainer: Trainer, options: CombinedR
         crossEntropy: options.crossEntropy ?? 'categorical',
         lambda1: encoder !== undefined ? lambda1 : 0,
         lambda2: D !== undefined ? lambda2 : 0,
+        codeDistance: options.codeDistance ?? 'sum',
         ...(encoder !== undefined ? { encoder } : {}),
         ...(D !== undefined ? { discriminator: D, image } : {}),
       });
@@ -247,6 +250,8 @@ export interface MultiTaskStepOptions {
   lambda3?: number;
   /** The frozen multi-joint anatomical encoder (pre-trained multi-joint auto-encoder's encoder). */
   encoder?: DomainAwareModel;
+  /** Reduction of MJAP's code distance: `'sum'` (default, paper 002 Eq. 7) or `'mean'` over code elements. */
+  codeDistance?: CodeReduction;
   /** Options of the contrastive term (temperature 0.1 by default). */
   contrastive?: MultiScaleContrastiveOptions;
 }
@@ -268,6 +273,7 @@ export function multiTaskStep(trainer: Trainer, options: MultiTaskStepOptions): 
       ...(options.lambda2 > 0 && out.embeddings !== undefined ? { features: out.embeddings } : {}),
       ...(options.encoder !== undefined && lambda3 > 0 ? { encoder: options.encoder } : {}),
       ...(options.contrastive !== undefined ? { contrastive: options.contrastive } : {}),
+      codeDistance: options.codeDistance ?? 'sum',
     });
     return { total: t.total, crossEntropy: t.crossEntropy, contrastive: t.contrastive, anatomicalPriors: t.anatomicalPriors };
   });

@@ -1,7 +1,7 @@
 import { add, slice, tidy } from '@tensorflow/tfjs-core';
 import type { Scalar, Tensor } from '@tensorflow/tfjs-core';
 import { combinedRegularizationObjective, conditionalDiscriminatorLoss, sparDiscriminatorLoss, sparObjective } from '@pedseg/losses';
-import type { FrozenModel } from '@pedseg/losses';
+import type { CodeReduction, FrozenModel } from '@pedseg/losses';
 import type { LossTerms, TermValues, Trainer } from './engine/trainer.js';
 import { TrainConfigError } from './errors.js';
 import { conditional, frozen, single } from './procedure_helpers.js';
@@ -36,6 +36,8 @@ export interface IndividualRegularizationStepOptions {
   lambda2?: number;
   /** SPAR weight. Default 0.01 (paper 001). */
   lambda?: number;
+  /** Reduction of each member's shape-priors code distance: `'sum'` (default, paper 000 Eq. 6) or `'mean'`. */
+  codeDistance?: CodeReduction;
 }
 
 function channel(t: Tensor, c: number): Tensor {
@@ -132,6 +134,7 @@ export function individualRegularizationSteps(trainer: Trainer, options: Individ
         crossEntropy: 'binary',
         lambda1: m.encoder !== undefined ? lambda1 : 0,
         lambda2: D !== undefined ? lambda2 : 0,
+        codeDistance: options.codeDistance ?? 'sum',
         ...(m.encoder !== undefined ? { encoder: m.encoder } : {}),
         ...(D !== undefined ? { discriminator: D, image } : {}),
       });

@@ -49,6 +49,7 @@ export type ExperimentMethod = { name: string } & Partial<
     | 'lambda2'
     | 'lambda'
     | 'lambda3'
+    | 'codeDistance'
     | 'multiScale'
     | 'preset'
     | 'network'
@@ -153,6 +154,14 @@ export interface ExperimentConfig {
   lambda?: number;
   /** Multi-joint anatomical priors weight (multi-task); > 0 pre-trains a multi-joint auto-encoder. Default from the preset, else 0.1. */
   lambda3?: number;
+  /**
+   * Reduction of the code distance over the code elements — combined regularization's shape priors
+   * (paper 000 Eq. 6) and multi-task MJAP (paper 002 Eq. 7); baseline and SPAR have no code distance and
+   * ignore it: `'sum'` (default, the papers' ‖F(ŷ) − F(y)‖²₂) or `'mean'` (divided by the code's h·w·c
+   * elements). The sum grows with the code map (8192 elements for a 64×64 depth-2 8-filter network,
+   * 131072 for 256×256 depth-4 32-filter codes) and can dwarf the cross-entropy at λ1 = 0.1.
+   */
+  codeDistance?: 'sum' | 'mean';
   /** Multi-task: contrastive term on every embedding scale (paper 002) instead of the bottleneck only (paper 003). Default true. */
   multiScale?: boolean;
   /** A preset of {@link TRAINING_PRESETS} providing learning rate, batch size, epochs and λ. */
@@ -260,6 +269,8 @@ export interface ResolvedExperimentConfig {
   readonly lambda: number;
   /** λ3 (MJAP; 0 unless multi-task). */
   readonly lambda3: number;
+  /** Reduction of the shape-priors code distance over code elements. */
+  readonly codeDistance: 'sum' | 'mean';
   /** Multi-scale contrastive term. */
   readonly multiScale: boolean;
   /** Learning rate. */
@@ -428,6 +439,10 @@ export function resolveExperimentConfig(config: ExperimentConfig): ResolvedExper
   for (const [k, v] of [['lambda1', lambda1], ['lambda2', lambda2], ['lambda', lambda], ['lambda3', lambda3]] as const) {
     if (!Number.isFinite(v) || v < 0) throw new TrainConfigError(`experiment config: ${k} must be ≥ 0, got ${v}`);
   }
+  const codeDistance = config.codeDistance ?? 'sum';
+  if (codeDistance !== 'sum' && codeDistance !== 'mean') {
+    throw new TrainConfigError(`experiment config: codeDistance must be 'sum' or 'mean', got '${String(codeDistance)}'`);
+  }
   const resolved: ResolvedExperimentConfig = {
     name: config.name,
     outputDir: config.outputDir,
@@ -459,6 +474,7 @@ export function resolveExperimentConfig(config: ExperimentConfig): ResolvedExper
     lambda2,
     lambda,
     lambda3,
+    codeDistance,
     multiScale: config.multiScale ?? true,
     learningRate: config.learningRate ?? preset?.learningRate ?? 1e-3,
     batchSize: config.batchSize ?? preset?.batchSize ?? 8,

@@ -270,6 +270,7 @@ export async function runMultiDomainFold(cfg: ResolvedExperimentConfig, fold: Lo
         classCounts: lossClassCounts,
         lambda2: cfg.lambda2,
         lambda3: cfg.lambda3,
+        codeDistance: cfg.codeDistance,
         ...(encoder !== undefined ? { encoder } : {}),
       });
       dispose([b.x, b.y, b.yJoint, b.d]);

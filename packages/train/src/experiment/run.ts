@@ -101,6 +101,7 @@ async function runFold(
               lambda1: cfg.lambda1,
               lambda2: cfg.lambda2,
               lambda: cfg.lambda,
+              codeDistance: cfg.codeDistance,
             })
           : cfg.procedure === 'spar' && encoder !== undefined
           ? sparSteps(trainer, { network: 'segmentation', discriminator: 'discriminator', encoder, image: x, labels: y, lambda: cfg.lambda, crossEntropy: binary ? 'binary' : 'categorical' })
@@ -112,6 +113,7 @@ async function runFold(
               labels: y,
               lambda1: cfg.lambda1,
               lambda2: cfg.lambda2,
+              codeDistance: cfg.codeDistance,
               crossEntropy: binary ? 'binary' : 'categorical',
             });
       dispose([x, y]);
