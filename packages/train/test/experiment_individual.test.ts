@@ -5,8 +5,8 @@ import * as tfl from '@tensorflow/tfjs-layers';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { generateCohort } from '@pedseg/data';
 import { Trainer, TrainConfigError, combinedRegularizationSteps, individualRegularizationSteps, runExperiment } from '@pedseg/train';
-import type { ExperimentConfig, IndividualMember, TermValues } from '@pedseg/train';
-import { sameArrays, tempDir, tinyDiscriminator, useCpu } from './helpers.js';
+import type { IndividualMember, TermValues } from '@pedseg/train';
+import { sameArrays, tempDir, tinyAnkleExperiment, tinyDiscriminator, useCpu } from './helpers.js';
 
 beforeAll(useCpu);
 
@@ -183,20 +183,7 @@ describe('individual strategy: one network, auto-encoder and discriminator per b
 
   it('runExperiment: per-bone auto-encoders and discriminators, checkpointed separately; t-SNE of shape codes', async () => {
     const dir = tempDir('individual-members');
-    const config: ExperimentConfig = {
-      name: 'ind',
-      outputDir: dir,
-      seed: 3,
-      data: { domain: 'ankle', cases: 3, shape: [16, 16, 8], emptyFraction: 0 },
-      network: { inputSize: [16, 16], depth: 1, filters: 4, attention: false },
-      strategy: 'individual',
-      procedure: 'combined-regularization',
-      learningRate: 1e-2,
-      batchSize: 8,
-      epochs: 1,
-      closingRadius: 1,
-      folds: [0],
-    };
+    const config = tinyAnkleExperiment(dir, { name: 'ind', strategy: 'individual', procedure: 'combined-regularization' });
     const before = tf.memory().numTensors;
     const report = await runExperiment(config);
     expect(tf.memory().numTensors).toBe(before);

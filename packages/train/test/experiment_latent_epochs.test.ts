@@ -5,25 +5,12 @@ import * as tf from '@tensorflow/tfjs-core';
 import { generateCohort } from '@pedseg/data';
 import { TrainConfigError, resolveExperimentConfig, runExperiment } from '@pedseg/train';
 import type { ExperimentConfig } from '@pedseg/train';
-import { tempDir, useCpu } from './helpers.js';
+import { tempDir, tinyAnkleExperiment, useCpu } from './helpers.js';
 
 beforeAll(useCpu);
 
 function tiny(dir: string, extra: Partial<ExperimentConfig>): ExperimentConfig {
-  return {
-    name: 'latent',
-    outputDir: dir,
-    seed: 4,
-    data: { domain: 'ankle', cases: 3, shape: [16, 16, 8], emptyFraction: 0 },
-    network: { inputSize: [16, 16], depth: 1, filters: 4, attention: false },
-    procedure: 'spar',
-    learningRate: 1e-2,
-    batchSize: 8,
-    epochs: 4,
-    closingRadius: 1,
-    folds: [0],
-    ...extra,
-  };
+  return tinyAnkleExperiment(dir, { name: 'latent', seed: 4, procedure: 'spar', epochs: 4, ...extra });
 }
 
 interface Point {

@@ -6,24 +6,12 @@ import { generatePhantom } from '@pedseg/data';
 import { encodeNifti, parseNifti } from '@pedseg/volume';
 import { TrainConfigError, predictCommand, resolveExperimentConfig, runExperiment } from '@pedseg/train';
 import type { ExperimentConfig } from '@pedseg/train';
-import { tempDir, useCpu } from './helpers.js';
+import { tempDir, tinyAnkleExperiment, useCpu } from './helpers.js';
 
 beforeAll(useCpu);
 
 function tiny(dir: string, extra: Partial<ExperimentConfig>): ExperimentConfig {
-  return {
-    name: 'tiny',
-    outputDir: dir,
-    seed: 3,
-    data: { domain: 'ankle', cases: 3, shape: [16, 16, 8], emptyFraction: 0 },
-    network: { inputSize: [16, 16], depth: 1, filters: 4, attention: false },
-    learningRate: 1e-2,
-    batchSize: 8,
-    epochs: 1,
-    closingRadius: 1,
-    folds: [0],
-    ...extra,
-  };
+  return tinyAnkleExperiment(dir, extra);
 }
 
 function trainTerms(dir: string): string[] {

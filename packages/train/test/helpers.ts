@@ -5,6 +5,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type { ExperimentConfig } from '@pedseg/train';
 
 export async function useCpu(): Promise<void> {
   await tf.setBackend('cpu');
@@ -95,4 +96,24 @@ export function sameArrays(a: Float32Array[], b: Float32Array[]): boolean {
     const y = b[i] as Float32Array;
     return x.length === y.length && x.every((v, j) => Object.is(v, y[j]));
   });
+}
+
+/**
+ * The tiny single-domain experiment most runner tests start from: three 16×16×8 ankle phantoms, a
+ * one-pooling UNet of width 4, one epoch of fold 0; `extra` overrides any field.
+ */
+export function tinyAnkleExperiment(outputDir: string, extra: Partial<ExperimentConfig> = {}): ExperimentConfig {
+  return {
+    name: 'tiny',
+    outputDir,
+    seed: 3,
+    data: { domain: 'ankle', cases: 3, shape: [16, 16, 8], emptyFraction: 0 },
+    network: { inputSize: [16, 16], depth: 1, filters: 4, attention: false },
+    learningRate: 1e-2,
+    batchSize: 8,
+    epochs: 1,
+    closingRadius: 1,
+    folds: [0],
+    ...extra,
+  };
 }
