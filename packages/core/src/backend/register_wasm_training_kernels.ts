@@ -15,6 +15,7 @@ import { rememberOriginalKernel } from './kernels/kernel_runner.js';
 import { makeMaxPoolGrad } from './kernels/max_pool_grad.js';
 import { makeSplitV } from './kernels/split_v.js';
 import { makeUnsortedSegmentSum } from './kernels/unsorted_segment_sum.js';
+import { makeWinogradConv2D } from './kernels/winograd/winograd_conv2d.js';
 
 /**
  * The kernels {@link registerWasmTrainingKernels} installs, and why:
@@ -51,6 +52,8 @@ export const WASM_TRAINING_KERNELS: readonly string[] = [
   'Multiply',
   'RealDiv',
   'FusedBatchNorm',
+  'Conv2D',
+  'FusedConv2D',
 ];
 
 const factories: Record<string, (backendName: string) => KernelFunc> = {
@@ -73,6 +76,8 @@ const factories: Record<string, (backendName: string) => KernelFunc> = {
   Multiply: (name) => makeBroadcastBinary('Multiply', name),
   RealDiv: (name) => makeBroadcastBinary('RealDiv', name),
   FusedBatchNorm: makeFusedBatchNorm,
+  Conv2D: (name) => makeWinogradConv2D('Conv2D', name),
+  FusedConv2D: (name) => makeWinogradConv2D('FusedConv2D', name),
 };
 
 const ours = new WeakSet<KernelFunc>();

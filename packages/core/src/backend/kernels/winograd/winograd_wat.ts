@@ -1,0 +1,326 @@
+/**
+ * WebAssembly text of the Winograd F(4×4, 3×3) transforms (Lavin & Gray 2016) that
+ * {@link makeWinogradConv2D} runs on tfjs-wasm's own heap. Generated rather than hand-written because
+ * the transforms are fully unrolled over a 6×6 tile: every value of a tile lives in a v128 local
+ * holding four channels, so one loop iteration transforms four channels of one tile.
+ *
+ * Three exported functions, all on byte pointers into the imported memory:
+ * - `filterTransform(g, cin, cout, uTable)`: U_ξν = (G g Gᵀ)_ξν for a [3, 3, cin, cout] filter into 36
+ *   matrices [cin, cout] whose addresses are the 36 i32 at `uTable`;
+ * - `inputTransform(image, n, h, w, c, padTop, padLeft, tilesY, tilesX, vTable, zero)`: V_ξν = (Bᵀ d B)_ξν
+ *   for every 6×6 input tile d (stride 4) of an NHWC image into 36 matrices [n·tilesY·tilesX, c]; taps
+ *   outside the image read the `c` zeros at `zero` (so padding costs no branch in the channel loop);
+ * - `outputTransform(mTable, n, oh, ow, c, tilesY, tilesX, y, bias, lo, hi, sink)`: y = clamp(Aᵀ M A +
+ *   bias, lo, hi) for the 36 products M_ξν = V_ξν U_ξν; `bias` 0 means none; outputs past the image
+ *   edge go to the `c` scratch floats at `sink`. `lo`/`hi` express linear (−∞, ∞), relu (0, ∞) and relu6.
+ *
+ * Channel counts must be multiples of 4 (the kernel checks before calling).
+ */
+
+/** 1D transform: statements (`local.set`) computing `outputs` from `inputs` (v128 local names). */
+type Transform1D = (inputs: string[], outputs: string[], tmp: (name: string) => string) => string[];
+
+const get = (name: string): string => `(local.get $${name})`;
+const add = (a: string, b: string): string => `(f32x4.add ${a} ${b})`;
+const sub = (a: string, b: string): string => `(f32x4.sub ${a} ${b})`;
+const mul = (a: string, constant: string): string => `(f32x4.mul ${a} (local.get $k${constant}))`;
+const set = (name: string, value: string): string => `(local.set $${name} ${value})`;
+
+/** Constant vectors kept in locals, by name: `k4` holds 4 in every lane. */
+const CONSTANTS: Record<string, number> = {
+  '2': 2,
+  '4': 4,
+  '8': 8,
+  Quarter: 1 / 4,
+  MinusSixth: -1 / 6,
+  TwentyFourth: 1 / 24,
+  Twelfth: 1 / 12,
+};
+
+/**
+ * Bᵀ (6×6) applied to v0..v5, factored to 20 vector operations:
+ * r0 = 4(v0 − v2) + (v4 − v2), r1 = (v3 + v4) − 4(v1 + v2), r2 = (v4 − v3) + 4(v1 − v2),
+ * r3 = (v4 − v2) + 2(v3 − v1), r4 = (v4 − v2) − 2(v3 − v1), r5 = 4(v1 − v3) + (v5 − v3).
+ */
+const inputRows: Transform1D = (v, r, tmp) => {
+  const [v0, v1, v2, v3, v4, v5] = v.map(get) as [string, string, string, string, string, string];
+  const a = tmp('a');
+  const e = tmp('e');
+  return [
+    set(a, sub(v4, v2)),
+    set(e, mul(sub(v3, v1), '2')),
+    set(r[0]!, add(mul(sub(v0, v2), '4'), get(a))),
+    set(r[1]!, sub(add(v3, v4), mul(add(v1, v2), '4'))),
+    set(r[2]!, add(sub(v4, v3), mul(sub(v1, v2), '4'))),
+    set(r[3]!, add(get(a), get(e))),
+    set(r[4]!, sub(get(a), get(e))),
+    set(r[5]!, add(mul(sub(v1, v3), '4'), sub(v5, v3))),
+  ];
+};
+
+/**
+ * Aᵀ (4×6) applied to m0..m5: with s1 = m1 + m2, d1 = m1 − m2, s2 = m3 + m4, d2 = m3 − m4:
+ * o0 = m0 + s1 + s2, o1 = d1 + 2 d2, o2 = s1 + 4 s2, o3 = d1 + 8 d2 + m5.
+ */
+const outputRows: Transform1D = (m, o, tmp) => {
+  const [m0, m1, m2, m3, m4, m5] = m.map(get) as [string, string, string, string, string, string];
+  const [s1, d1, s2, d2] = [tmp('s1'), tmp('d1'), tmp('s2'), tmp('d2')];
+  return [
+    set(s1, add(m1, m2)),
+    set(d1, sub(m1, m2)),
+    set(s2, add(m3, m4)),
+    set(d2, sub(m3, m4)),
+    set(o[0]!, add(add(m0, get(s1)), get(s2))),
+    set(o[1]!, add(get(d1), mul(get(d2), '2'))),
+    set(o[2]!, add(get(s1), mul(get(s2), '4'))),
+    set(o[3]!, add(add(get(d1), mul(get(d2), '8')), m5)),
+  ];
+};
+
+/**
+ * G (6×3) applied to g0..g2: o0 = g0/4, o1 = −(g0 + g1 + g2)/6, o2 = −(g0 − g1 + g2)/6,
+ * o3 = g0/24 + g1/12 + g2/6, o4 = g0/24 − g1/12 + g2/6, o5 = g2.
+ */
+const filterRows: Transform1D = (g, o, tmp) => {
+  const [g0, g1, g2] = g.map(get) as [string, string, string];
+  const [a, b, c] = [tmp('a'), tmp('b'), tmp('c')];
+  return [
+    set(a, add(g0, g2)),
+    set(b, mul(add(g0, mul(g2, '4')), 'TwentyFourth')),
+    set(c, mul(g1, 'Twelfth')),
+    set(o[0]!, mul(g0, 'Quarter')),
+    set(o[1]!, mul(add(get(a), g1), 'MinusSixth')),
+    set(o[2]!, mul(sub(get(a), g1), 'MinusSixth')),
+    set(o[3]!, add(get(b), get(c))),
+    set(o[4]!, sub(get(b), get(c))),
+    set(o[5]!, g2),
+  ];
+};
+
+/**
+ * A 2D transform X (p×q input) → Y = L X Lᵀ applied by rows then columns: first the 1D transform
+ * down every column (`inName[i][j]` → `midName[k][j]`), then along every row (`midName[k][·]` →
+ * `outName[k][l]`).
+ */
+function transform2D(
+  rows: Transform1D,
+  inSize: number,
+  outSize: number,
+  inName: (i: number, j: number) => string,
+  midName: (k: number, j: number) => string,
+  outName: (k: number, l: number) => string,
+  tmp: (name: string) => string,
+): string[] {
+  const body: string[] = [];
+  for (let j = 0; j < inSize; j++) {
+    const column = Array.from({ length: inSize }, (_, i) => inName(i, j));
+    const mids = Array.from({ length: outSize }, (_, k) => midName(k, j));
+    body.push(...rows(column, mids, tmp));
+  }
+  for (let k = 0; k < outSize; k++) {
+    const row = Array.from({ length: inSize }, (_, j) => midName(k, j));
+    const outs = Array.from({ length: outSize }, (_, l) => outName(k, l));
+    body.push(...rows(row, outs, tmp));
+  }
+  return body;
+}
+
+const range = (n: number): number[] => Array.from({ length: n }, (_, i) => i);
+const v128Locals = (names: string[]): string => names.map((n) => `(local $${n} v128)`).join(' ');
+const i32Locals = (names: string[]): string => names.map((n) => `(local $${n} i32)`).join(' ');
+const constantLocals = (): string => v128Locals(Object.keys(CONSTANTS).map((k) => `k${k}`));
+const constantInit = (): string[] =>
+  Object.entries(CONSTANTS).map(([k, v]) => set(`k${k}`, `(v128.const f32x4 ${v} ${v} ${v} ${v})`));
+/** Loads the 36 table entries at `table` into the i32 locals `${prefix}0..35`. */
+const loadTable = (table: string, prefix: string): string[] =>
+  range(36).map((i) => set(`${prefix}${i}`, `(i32.load offset=${4 * i} ${get(table)})`));
+const tempNames = ['a', 'b', 'c', 'e', 's1', 'd1', 's2', 'd2'].map((n) => `w_${n}`);
+const tmp = (name: string): string => `w_${name}`;
+
+function filterTransform(): string {
+  const g = (u: number, v: number): string => `g${u}_${v}`;
+  const mid = (k: number, v: number): string => `t${k}_${v}`;
+  const out = (k: number, l: number): string => `o${k}_${l}`;
+  // G g Gᵀ: transform2D applies `rows` to the columns of g (3 → 6), then to the rows (3 → 6).
+  const math = transform2D(filterRows, 3, 6, g, mid, out, tmp);
+  const loads = range(9).map((k) => {
+    const [u, v] = [Math.floor(k / 3), k % 3];
+    return set(g(u, v), `(v128.load (i32.add ${get('src')} (i32.mul (i32.const ${k}) ${get('tapStride')})))`);
+  });
+  const stores = range(36).map((k) => `(v128.store (i32.add ${get(`u${k}`)} ${get('dst')}) ${get(out(Math.floor(k / 6), k % 6))})`);
+  return `
+  (func (export "filterTransform") (param $g i32) (param $cin i32) (param $cout i32) (param $uTable i32)
+    ${i32Locals(['ci', 'co', 'rowBytes', 'tapStride', 'src', 'dst', ...range(36).map((i) => `u${i}`)])}
+    ${v128Locals([...range(9).map((k) => g(Math.floor(k / 3), k % 3)), ...range(18).map((k) => mid(Math.floor(k / 3), k % 3)), ...range(36).map((k) => out(Math.floor(k / 6), k % 6)), ...tempNames])}
+    ${constantLocals()}
+    ${constantInit().join('\n    ')}
+    ${loadTable('uTable', 'u').join('\n    ')}
+    (local.set $rowBytes (i32.shl ${get('cout')} (i32.const 2)))
+    (local.set $tapStride (i32.mul ${get('rowBytes')} ${get('cin')}))
+    (local.set $ci (i32.const 0))
+    (block $doneC (loop $eachC
+      (br_if $doneC (i32.ge_u ${get('ci')} ${get('cin')}))
+      (local.set $co (i32.const 0))
+      (block $doneO (loop $eachO
+        (br_if $doneO (i32.ge_u ${get('co')} ${get('rowBytes')}))
+        (local.set $dst (i32.add (i32.mul ${get('ci')} ${get('rowBytes')}) ${get('co')}))
+        (local.set $src (i32.add ${get('g')} ${get('dst')}))
+        ${[...loads, ...math, ...stores].join('\n        ')}
+        (local.set $co (i32.add ${get('co')} (i32.const 16)))
+        (br $eachO)))
+      (local.set $ci (i32.add ${get('ci')} (i32.const 1)))
+      (br $eachC)))
+  )`;
+}
+
+function inputTransform(): string {
+  const d = (i: number, j: number): string => `d${i}_${j}`;
+  const mid = (k: number, j: number): string => `t${k}_${j}`;
+  const out = (k: number, l: number): string => `o${k}_${l}`;
+  const math = transform2D(inputRows, 6, 6, d, mid, out, tmp);
+  const loads = range(36).map((k) => set(d(Math.floor(k / 6), k % 6), `(v128.load (i32.add ${get(`p${k}`)} ${get('co')}))`));
+  const stores = range(36).map(
+    (k) => `(v128.store (i32.add ${get(`v${k}`)} (i32.add ${get('tileOff')} ${get('co')})) ${get(out(Math.floor(k / 6), k % 6))})`,
+  );
+  // Tap pointers of the tile: a row/column outside the image points every tap of it at the zeros.
+  const rowSetup = range(6).map(
+    (i) =>
+      `(local.set $y (i32.sub (i32.add (i32.shl ${get('ty')} (i32.const 2)) (i32.const ${i})) ${get('padTop')}))
+        (local.set $r${i} (select (i32.add ${get('imageBase')} (i32.mul ${get('y')} ${get('rowBytes')})) (i32.const -1) (i32.lt_u ${get('y')} ${get('h')})))`,
+  );
+  const colSetup = range(6).map(
+    (j) =>
+      `(local.set $xx (i32.sub (i32.add (i32.shl ${get('tx')} (i32.const 2)) (i32.const ${j})) ${get('padLeft')}))
+        (local.set $c${j} (select (i32.mul ${get('xx')} ${get('pixelBytes')}) (i32.const -1) (i32.lt_u ${get('xx')} ${get('w')})))`,
+  );
+  const pointers = range(36).map((k) => {
+    const [i, j] = [Math.floor(k / 6), k % 6];
+    const inside = `(i32.and (i32.ne ${get(`r${i}`)} (i32.const -1)) (i32.ne ${get(`c${j}`)} (i32.const -1)))`;
+    return `(local.set $p${k} (select (i32.add ${get(`r${i}`)} ${get(`c${j}`)}) ${get('zero')} ${inside}))`;
+  });
+  return `
+  (func (export "inputTransform") (param $image i32) (param $n i32) (param $h i32) (param $w i32) (param $c i32)
+      (param $padTop i32) (param $padLeft i32) (param $tilesY i32) (param $tilesX i32) (param $vTable i32) (param $zero i32)
+    ${i32Locals(['b', 'ty', 'tx', 'co', 'y', 'pixelBytes', 'rowBytes', 'imageBytes', 'imageBase', 'tileOff', ...range(6).map((i) => `r${i}`), ...range(6).map((j) => `c${j}`), ...range(36).map((k) => `p${k}`), ...range(36).map((k) => `v${k}`)])}
+    (local $xx i32)
+    ${v128Locals([...range(36).map((k) => d(Math.floor(k / 6), k % 6)), ...range(36).map((k) => mid(Math.floor(k / 6), k % 6)), ...range(36).map((k) => out(Math.floor(k / 6), k % 6)), ...tempNames])}
+    ${constantLocals()}
+    ${constantInit().join('\n    ')}
+    ${loadTable('vTable', 'v').join('\n    ')}
+    (local.set $pixelBytes (i32.shl ${get('c')} (i32.const 2)))
+    (local.set $rowBytes (i32.mul ${get('pixelBytes')} ${get('w')}))
+    (local.set $imageBytes (i32.mul ${get('rowBytes')} ${get('h')}))
+    (local.set $tileOff (i32.const 0))
+    (local.set $b (i32.const 0))
+    (block $doneB (loop $eachB
+      (br_if $doneB (i32.ge_u ${get('b')} ${get('n')}))
+      (local.set $imageBase (i32.add ${get('image')} (i32.mul ${get('b')} ${get('imageBytes')})))
+      (local.set $ty (i32.const 0))
+      (block $doneY (loop $eachY
+        (br_if $doneY (i32.ge_u ${get('ty')} ${get('tilesY')}))
+        ${rowSetup.join('\n        ')}
+        (local.set $tx (i32.const 0))
+        (block $doneX (loop $eachX
+          (br_if $doneX (i32.ge_u ${get('tx')} ${get('tilesX')}))
+          ${colSetup.join('\n          ')}
+          ${pointers.join('\n          ')}
+          (local.set $co (i32.const 0))
+          (block $doneO (loop $eachO
+            (br_if $doneO (i32.ge_u ${get('co')} ${get('pixelBytes')}))
+            ${[...loads, ...math, ...stores].join('\n            ')}
+            (local.set $co (i32.add ${get('co')} (i32.const 16)))
+            (br $eachO)))
+          (local.set $tileOff (i32.add ${get('tileOff')} ${get('pixelBytes')}))
+          (local.set $tx (i32.add ${get('tx')} (i32.const 1)))
+          (br $eachX)))
+        (local.set $ty (i32.add ${get('ty')} (i32.const 1)))
+        (br $eachY)))
+      (local.set $b (i32.add ${get('b')} (i32.const 1)))
+      (br $eachB)))
+  )`;
+}
+
+function outputTransform(): string {
+  const m = (i: number, j: number): string => `m${i}_${j}`;
+  const mid = (k: number, j: number): string => `t${k}_${j}`;
+  const out = (k: number, l: number): string => `o${k}_${l}`;
+  const math = transform2D(outputRows, 6, 4, m, mid, out, tmp);
+  const loads = range(36).map((k) => set(m(Math.floor(k / 6), k % 6), `(v128.load (i32.add ${get(`m${k}`)} (i32.add ${get('tileOff')} ${get('co')})))`));
+  const finish = range(16).map((k) => {
+    const [i, j] = [Math.floor(k / 4), k % 4];
+    const value = `(f32x4.min (f32x4.max (f32x4.add ${get(out(i, j))} ${get('biasV')}) ${get('loV')}) ${get('hiV')})`;
+    return `(v128.store (i32.add ${get(`q${k}`)} ${get('co')}) ${value})`;
+  });
+  const rowSetup = range(4).map(
+    (i) =>
+      `(local.set $y (i32.add (i32.shl ${get('ty')} (i32.const 2)) (i32.const ${i})))
+        (local.set $r${i} (select (i32.add ${get('imageBase')} (i32.mul ${get('y')} ${get('rowBytes')})) (i32.const -1) (i32.lt_u ${get('y')} ${get('oh')})))`,
+  );
+  const colSetup = range(4).map(
+    (j) =>
+      `(local.set $xx (i32.add (i32.shl ${get('tx')} (i32.const 2)) (i32.const ${j})))
+          (local.set $c${j} (select (i32.mul ${get('xx')} ${get('pixelBytes')}) (i32.const -1) (i32.lt_u ${get('xx')} ${get('ow')})))`,
+  );
+  const pointers = range(16).map((k) => {
+    const [i, j] = [Math.floor(k / 4), k % 4];
+    const inside = `(i32.and (i32.ne ${get(`r${i}`)} (i32.const -1)) (i32.ne ${get(`c${j}`)} (i32.const -1)))`;
+    return `(local.set $q${k} (select (i32.add ${get(`r${i}`)} ${get(`c${j}`)}) ${get('sink')} ${inside}))`;
+  });
+  return `
+  (func (export "outputTransform") (param $mTable i32) (param $n i32) (param $oh i32) (param $ow i32) (param $c i32)
+      (param $tilesY i32) (param $tilesX i32) (param $y0 i32) (param $bias i32) (param $lo f32) (param $hi f32) (param $sink i32)
+    ${i32Locals(['b', 'ty', 'tx', 'co', 'y', 'xx', 'pixelBytes', 'rowBytes', 'imageBytes', 'imageBase', 'tileOff', ...range(4).map((i) => `r${i}`), ...range(4).map((j) => `c${j}`), ...range(16).map((k) => `q${k}`), ...range(36).map((k) => `m${k}`)])}
+    ${v128Locals([...range(36).map((k) => m(Math.floor(k / 6), k % 6)), ...range(24).map((k) => mid(Math.floor(k / 6), k % 6)), ...range(16).map((k) => out(Math.floor(k / 4), k % 4)), ...tempNames, 'biasV', 'loV', 'hiV'])}
+    ${constantLocals()}
+    ${constantInit().join('\n    ')}
+    ${loadTable('mTable', 'm').join('\n    ')}
+    (local.set $loV (f32x4.splat ${get('lo')}))
+    (local.set $hiV (f32x4.splat ${get('hi')}))
+    (local.set $pixelBytes (i32.shl ${get('c')} (i32.const 2)))
+    (local.set $rowBytes (i32.mul ${get('pixelBytes')} ${get('ow')}))
+    (local.set $imageBytes (i32.mul ${get('rowBytes')} ${get('oh')}))
+    (local.set $tileOff (i32.const 0))
+    (local.set $b (i32.const 0))
+    (block $doneB (loop $eachB
+      (br_if $doneB (i32.ge_u ${get('b')} ${get('n')}))
+      (local.set $imageBase (i32.add ${get('y0')} (i32.mul ${get('b')} ${get('imageBytes')})))
+      (local.set $ty (i32.const 0))
+      (block $doneY (loop $eachY
+        (br_if $doneY (i32.ge_u ${get('ty')} ${get('tilesY')}))
+        ${rowSetup.join('\n        ')}
+        (local.set $tx (i32.const 0))
+        (block $doneX (loop $eachX
+          (br_if $doneX (i32.ge_u ${get('tx')} ${get('tilesX')}))
+          ${colSetup.join('\n          ')}
+          ${pointers.join('\n          ')}
+          (local.set $co (i32.const 0))
+          (block $doneO (loop $eachO
+            (br_if $doneO (i32.ge_u ${get('co')} ${get('pixelBytes')}))
+            (local.set $biasV (if (result v128) ${get('bias')} (then (v128.load (i32.add ${get('bias')} ${get('co')}))) (else (v128.const i32x4 0 0 0 0))))
+            ${[...loads, ...math, ...finish].join('\n            ')}
+            (local.set $co (i32.add ${get('co')} (i32.const 16)))
+            (br $eachO)))
+          (local.set $tileOff (i32.add ${get('tileOff')} ${get('pixelBytes')}))
+          (local.set $tx (i32.add ${get('tx')} (i32.const 1)))
+          (br $eachX)))
+        (local.set $ty (i32.add ${get('ty')} (i32.const 1)))
+        (br $eachY)))
+      (local.set $b (i32.add ${get('b')} (i32.const 1)))
+      (br $eachB)))
+  )`;
+}
+
+/**
+ * The module's text. `shared` declares the imported memory shared (tfjs-wasm's threaded build);
+ * otherwise plain (its single-threaded SIMD build). Both builds use 32-bit memories of at most 4 GiB.
+ */
+export function winogradWat(shared: boolean): string {
+  const memory = shared ? '(memory 1 65536 shared)' : '(memory 1)';
+  return `(module
+  (import "env" "memory" ${memory})
+${filterTransform()}
+${inputTransform()}
+${outputTransform()}
+)
+`;
+}
