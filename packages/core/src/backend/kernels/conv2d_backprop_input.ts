@@ -68,7 +68,8 @@ export function paddedCorrelation(
     [Math.max(0, pads.left), Math.max(0, pads.right)],
     [0, 0],
   ];
-  return runner.run(kernelName, { x: input, filter }, { strides: [1, 1], pad, dilations, dataFormat: 'NHWC' });
+  // Through the registered Conv2D: 3×3 stride-1 gradients then run as Winograd (winograd_conv2d.ts).
+  return runner.runRegistered(kernelName, { x: input, filter }, { strides: [1, 1], pad, dilations, dataFormat: 'NHWC' });
 }
 
 /**

@@ -68,36 +68,61 @@ interface CachingBackend {
 
 /** Transformed filters (36 matrices [1, cin, cout]) by the filter's data id, per backend. */
 const filterCaches = new WeakMap<object, Map<DataId, TensorInfo[]>>();
+/** Filters seen once: a filter is cached from its second use on (training uses each filter once). */
+const seenFilters = new WeakSet<DataId>();
 /** Most floats the cache keeps per backend (256 MiB); the oldest entries go first. */
 const MAX_CACHED_FLOATS = 64 * 1024 * 1024;
-
 /**
- * The filter's 36 transformed matrices, transformed once per filter tensor: inference reuses them on
- * every call, and XNNPACK keeps its packed copy of a matrix for as long as the matrix lives (repacking
- * 36·cin·cout floats per call cost more than the products of small images). Entries whose filter
- * the backend no longer holds are freed on the next call.
+ * Fewest tiles (batch · ⌈oh/4⌉ · ⌈ow/4⌉) for which Winograd beats the native kernel when the filter
+ * must be transformed and packed for this call alone (bench/winograd-conv2d.ts, "fresh filter":
+ * 16 tiles ≈3× slower, 64 even, 256 1.5–1.9× faster).
  */
-function transformedFilter(
-  runner: KernelRunner,
-  backend: CachingBackend,
-  transforms: WinogradTransforms,
-  filter: TensorInfo,
-  writeTable: (slot: number, infos: TensorInfo[]) => number,
-): TensorInfo[] {
-  let cache = filterCaches.get(backend);
-  if (cache === undefined) {
-    cache = new Map();
-    filterCaches.set(backend, cache);
-  }
+const MIN_TILES_UNCACHED = 128;
+
+const floatsOf = (u: TensorInfo[]): number => u.length * u[0]!.shape[1]! * u[0]!.shape[2]!;
+
+/** Frees the entries whose filter the backend no longer holds, then the oldest beyond the budget. */
+function sweep(backend: CachingBackend, cache: Map<DataId, TensorInfo[]>, keep?: DataId): void {
   let floats = 0;
   for (const [dataId, u] of cache) {
     if (backend.dataIdMap.has(dataId)) {
-      floats += u.length * u[0]!.shape[1]! * u[0]!.shape[2]!;
+      floats += floatsOf(u);
       continue;
     }
     for (const t of u) backend.disposeData(t.dataId);
     cache.delete(dataId);
   }
+  for (const [dataId, u] of cache) {
+    if (floats <= MAX_CACHED_FLOATS) break;
+    if (dataId === keep) continue;
+    for (const t of u) backend.disposeData(t.dataId);
+    cache.delete(dataId);
+    floats -= floatsOf(u);
+  }
+}
+
+/**
+ * The filter's 36 transformed matrices, or undefined when the native kernel is the faster choice.
+ * A filter used a second time (inference) is transformed once and cached: XNNPACK then also keeps
+ * its packed copy of each matrix, which it would otherwise repack on every call. A filter seen for
+ * the first time (every filter of a training step) is transformed into temporaries of this call,
+ * and only when the image has enough tiles to pay for that. Cache entries whose filter the backend
+ * no longer holds are freed on the next call.
+ */
+function transformedFilter(
+  runner: KernelRunner,
+  transforms: WinogradTransforms,
+  filter: TensorInfo,
+  tiles: number,
+  writeTable: (slot: number, infos: TensorInfo[]) => number,
+): TensorInfo[] | undefined {
+  const backend = runner.backend as CachingBackend;
+  let cache = filterCaches.get(backend);
+  if (cache === undefined) {
+    cache = new Map();
+    filterCaches.set(backend, cache);
+  }
+  sweep(backend, cache);
   const hit = cache.get(filter.dataId);
   if (hit !== undefined) {
     // Refresh its age for the eviction order.
@@ -105,17 +130,16 @@ function transformedFilter(
     cache.set(filter.dataId, hit);
     return hit;
   }
+  const reused = seenFilters.has(filter.dataId);
+  seenFilters.add(filter.dataId);
+  if (!reused && tiles < MIN_TILES_UNCACHED) return undefined;
   const [, , cin, cout] = filter.shape as [number, number, number, number];
   const u = Array.from({ length: PRODUCTS }, () => runner.heapOutput([1, cin, cout]));
   transforms.filterTransform(pointer(runner, filter), cin, cout, writeTable(0, u));
-  for (const t of u) runner.release(t);
-  cache.set(filter.dataId, u);
-  floats += PRODUCTS * cin * cout;
-  for (const [dataId, old] of cache) {
-    if (floats <= MAX_CACHED_FLOATS || dataId === filter.dataId) break;
-    for (const t of old) backend.disposeData(t.dataId);
-    cache.delete(dataId);
-    floats -= old.length * old[0]!.shape[1]! * old[0]!.shape[2]!;
+  if (reused) {
+    for (const t of u) runner.release(t);
+    cache.set(filter.dataId, u);
+    sweep(backend, cache, filter.dataId);
   }
   return u;
 }
@@ -142,23 +166,25 @@ function winogradConv2D(
   bias: TensorInfo | undefined,
   info: backend_util.Conv2DInfo,
   clamp: [number, number],
-): TensorInfo {
+): TensorInfo | undefined {
   const { batchSize: n, inHeight: h, inWidth: w, inChannels: cin, outChannels: cout, outHeight: oh, outWidth: ow } = info;
   const tilesY = Math.ceil(oh / TILE);
   const tilesX = Math.ceil(ow / TILE);
   const tiles = n * tilesY * tilesX;
   const tables = runner.heapOutput([3 * PRODUCTS]);
-  const zero = runner.heapOutput([cin]);
-  const sink = runner.heapOutput([cout]);
-  const v = Array.from({ length: PRODUCTS }, () => runner.heapOutput([1, tiles, cin]));
-  runner.heapView(zero).fill(0);
   const tablePointer = pointer(runner, tables);
+  // Addresses are byte offsets: they stay valid when an allocation grows the heap.
   const writeTable = (slot: number, infos: TensorInfo[]): number => {
     const address = tablePointer + slot * PRODUCTS * 4;
     new Int32Array(memory.buffer, address, PRODUCTS).set(infos.map((t) => pointer(runner, t)));
     return address;
   };
-  const u = transformedFilter(runner, runner.backend as CachingBackend, transforms, filter, writeTable);
+  const u = transformedFilter(runner, transforms, filter, tiles, writeTable);
+  if (u === undefined) return undefined;
+  const zero = runner.heapOutput([cin]);
+  const sink = runner.heapOutput([cout]);
+  const v = Array.from({ length: PRODUCTS }, () => runner.heapOutput([1, tiles, cin]));
+  runner.heapView(zero).fill(0);
   transforms.inputTransform(pointer(runner, x), n, h, w, cin, info.padInfo.top, info.padInfo.left, tilesY, tilesX, writeTable(1, v), pointer(runner, zero));
   const m = v.map((vk, k) => runner.run('BatchMatMul', { a: vk, b: u[k]! }, { transposeA: false, transposeB: false }));
   const y = runner.heapOutput([n, oh, ow, cout]);
@@ -184,10 +210,12 @@ export function makeWinogradConv2D(kernelName: 'Conv2D' | 'FusedConv2D', backend
       const memory = runner.hasHeap() && enabledByEnvironment() ? wasmBackendMemory(backend) : undefined;
       const transforms = memory ? winogradTransformsFor(memory) : null;
       const info = transforms ? winogradGeometry(x, filter, convAttrs, activation) : undefined;
-      const biasFits = bias === undefined || (bias.dtype === 'float32' && bias.shape.reduce((a, b) => a * b, 1) === filter.shape[3]);
-      if (!memory || !transforms || !info || !biasFits || preluActivationWeights !== undefined) {
-        return runner.runKeep(kernelName, inputs as Record<string, TensorInfo>, attrs);
-      }
-      return winogradConv2D(runner, transforms, memory, x, filter, bias, info, CLAMPS[activation]!);
+      // Rank-1 [cout] only, as the native kernel: another shape of cout elements may broadcast along width.
+      const biasFits = bias === undefined || (bias.dtype === 'float32' && bias.shape.length === 1 && bias.shape[0] === filter.shape[3]);
+      const y =
+        memory && transforms && info && biasFits && preluActivationWeights === undefined
+          ? winogradConv2D(runner, transforms, memory, x, filter, bias, info, CLAMPS[activation]!)
+          : undefined;
+      return y ?? runner.runKeep(kernelName, inputs as Record<string, TensorInfo>, attrs);
     });
 }
