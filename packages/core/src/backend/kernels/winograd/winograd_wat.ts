@@ -173,6 +173,92 @@ function filterTransform(): string {
   )`;
 }
 
+/** What {@link tileLoops} needs to know about one side (input or output) of the transforms. */
+interface TileWalk {
+  /** Parameter holding the image's byte address (batch item 0). */
+  image: string;
+  /** Parameters holding the image's height and width. */
+  height: string;
+  width: string;
+  /** Taps per tile side (6 input, 4 output), 4 apart. */
+  span: number;
+  /** Parameters subtracted from the tap rows/columns (the padding), if any. */
+  padTop?: string;
+  padLeft?: string;
+  /** Prefix of the i32 locals receiving the span² tap addresses. */
+  pointer: string;
+  /** Parameter with the address used for taps outside the image (zeros to read, or a sink to write). */
+  outside: string;
+  /** Statements of one channel-group iteration (`co` = its byte offset in a pixel). */
+  body: string[];
+}
+
+/**
+ * The loop nest shared by the input and output transforms: batch items, tile rows, tile columns, and
+ * groups of four channels. Per tile, the span² tap addresses are computed once (taps outside the
+ * image get the `outside` address, so the channel loop has no branch); `tileOff` advances by one
+ * pixel's bytes per tile, the tile's row in the 36 product matrices.
+ */
+function tileLoops(walk: TileWalk): string {
+  const { span, pointer } = walk;
+  const shifted = (tile: string, k: number, pad: string | undefined): string => {
+    const position = `(i32.add (i32.shl ${get(tile)} (i32.const 2)) (i32.const ${k}))`;
+    return pad === undefined ? position : `(i32.sub ${position} ${get(pad)})`;
+  };
+  // Row/column addresses; -1 marks a row or column outside the image.
+  const rows = range(span).map(
+    (i) => `(local.set $y ${shifted('ty', i, walk.padTop)})
+        (local.set $r${i} (select (i32.add ${get('imageBase')} (i32.mul ${get('y')} ${get('rowBytes')})) (i32.const -1) (i32.lt_u ${get('y')} ${get(walk.height)})))`,
+  );
+  const cols = range(span).map(
+    (j) => `(local.set $xx ${shifted('tx', j, walk.padLeft)})
+          (local.set $c${j} (select (i32.mul ${get('xx')} ${get('pixelBytes')}) (i32.const -1) (i32.lt_u ${get('xx')} ${get(walk.width)})))`,
+  );
+  const pointers = range(span * span).map((k) => {
+    const [i, j] = [Math.floor(k / span), k % span];
+    const inside = `(i32.and (i32.ne ${get(`r${i}`)} (i32.const -1)) (i32.ne ${get(`c${j}`)} (i32.const -1)))`;
+    return `(local.set $${pointer}${k} (select (i32.add ${get(`r${i}`)} ${get(`c${j}`)}) ${get(walk.outside)} ${inside}))`;
+  });
+  return `(local.set $pixelBytes (i32.shl ${get('c')} (i32.const 2)))
+    (local.set $rowBytes (i32.mul ${get('pixelBytes')} ${get(walk.width)}))
+    (local.set $imageBytes (i32.mul ${get('rowBytes')} ${get(walk.height)}))
+    (local.set $tileOff (i32.const 0))
+    (local.set $b (i32.const 0))
+    (block $doneB (loop $eachB
+      (br_if $doneB (i32.ge_u ${get('b')} ${get('n')}))
+      (local.set $imageBase (i32.add ${get(walk.image)} (i32.mul ${get('b')} ${get('imageBytes')})))
+      (local.set $ty (i32.const 0))
+      (block $doneY (loop $eachY
+        (br_if $doneY (i32.ge_u ${get('ty')} ${get('tilesY')}))
+        ${rows.join('\n        ')}
+        (local.set $tx (i32.const 0))
+        (block $doneX (loop $eachX
+          (br_if $doneX (i32.ge_u ${get('tx')} ${get('tilesX')}))
+          ${cols.join('\n          ')}
+          ${pointers.join('\n          ')}
+          (local.set $co (i32.const 0))
+          (block $doneO (loop $eachO
+            (br_if $doneO (i32.ge_u ${get('co')} ${get('pixelBytes')}))
+            ${walk.body.join('\n            ')}
+            (local.set $co (i32.add ${get('co')} (i32.const 16)))
+            (br $eachO)))
+          (local.set $tileOff (i32.add ${get('tileOff')} ${get('pixelBytes')}))
+          (local.set $tx (i32.add ${get('tx')} (i32.const 1)))
+          (br $eachX)))
+        (local.set $ty (i32.add ${get('ty')} (i32.const 1)))
+        (br $eachY)))
+      (local.set $b (i32.add ${get('b')} (i32.const 1)))
+      (br $eachB)))`;
+}
+
+/** i32 locals every {@link tileLoops} nest uses, plus its span² pointers and span row/column addresses. */
+const tileLocals = (span: number, pointer: string): string[] => [
+  'b', 'ty', 'tx', 'co', 'y', 'xx', 'pixelBytes', 'rowBytes', 'imageBytes', 'imageBase', 'tileOff',
+  ...range(span).map((i) => `r${i}`),
+  ...range(span).map((j) => `c${j}`),
+  ...range(span * span).map((k) => `${pointer}${k}`),
+];
+
 function inputTransform(): string {
   const d = (i: number, j: number): string => `d${i}_${j}`;
   const mid = (k: number, j: number): string => `t${k}_${j}`;
@@ -182,61 +268,16 @@ function inputTransform(): string {
   const stores = range(36).map(
     (k) => `(v128.store (i32.add ${get(`v${k}`)} (i32.add ${get('tileOff')} ${get('co')})) ${get(out(Math.floor(k / 6), k % 6))})`,
   );
-  // Tap pointers of the tile: a row/column outside the image points every tap of it at the zeros.
-  const rowSetup = range(6).map(
-    (i) =>
-      `(local.set $y (i32.sub (i32.add (i32.shl ${get('ty')} (i32.const 2)) (i32.const ${i})) ${get('padTop')}))
-        (local.set $r${i} (select (i32.add ${get('imageBase')} (i32.mul ${get('y')} ${get('rowBytes')})) (i32.const -1) (i32.lt_u ${get('y')} ${get('h')})))`,
-  );
-  const colSetup = range(6).map(
-    (j) =>
-      `(local.set $xx (i32.sub (i32.add (i32.shl ${get('tx')} (i32.const 2)) (i32.const ${j})) ${get('padLeft')}))
-        (local.set $c${j} (select (i32.mul ${get('xx')} ${get('pixelBytes')}) (i32.const -1) (i32.lt_u ${get('xx')} ${get('w')})))`,
-  );
-  const pointers = range(36).map((k) => {
-    const [i, j] = [Math.floor(k / 6), k % 6];
-    const inside = `(i32.and (i32.ne ${get(`r${i}`)} (i32.const -1)) (i32.ne ${get(`c${j}`)} (i32.const -1)))`;
-    return `(local.set $p${k} (select (i32.add ${get(`r${i}`)} ${get(`c${j}`)}) ${get('zero')} ${inside}))`;
-  });
+  const walk: TileWalk = { image: 'image', height: 'h', width: 'w', span: 6, padTop: 'padTop', padLeft: 'padLeft', pointer: 'p', outside: 'zero', body: [...loads, ...math, ...stores] };
   return `
   (func (export "inputTransform") (param $image i32) (param $n i32) (param $h i32) (param $w i32) (param $c i32)
       (param $padTop i32) (param $padLeft i32) (param $tilesY i32) (param $tilesX i32) (param $vTable i32) (param $zero i32)
-    ${i32Locals(['b', 'ty', 'tx', 'co', 'y', 'pixelBytes', 'rowBytes', 'imageBytes', 'imageBase', 'tileOff', ...range(6).map((i) => `r${i}`), ...range(6).map((j) => `c${j}`), ...range(36).map((k) => `p${k}`), ...range(36).map((k) => `v${k}`)])}
-    (local $xx i32)
+    ${i32Locals([...tileLocals(6, 'p'), ...range(36).map((k) => `v${k}`)])}
     ${v128Locals([...range(36).map((k) => d(Math.floor(k / 6), k % 6)), ...range(36).map((k) => mid(Math.floor(k / 6), k % 6)), ...range(36).map((k) => out(Math.floor(k / 6), k % 6)), ...tempNames])}
     ${constantLocals()}
     ${constantInit().join('\n    ')}
     ${loadTable('vTable', 'v').join('\n    ')}
-    (local.set $pixelBytes (i32.shl ${get('c')} (i32.const 2)))
-    (local.set $rowBytes (i32.mul ${get('pixelBytes')} ${get('w')}))
-    (local.set $imageBytes (i32.mul ${get('rowBytes')} ${get('h')}))
-    (local.set $tileOff (i32.const 0))
-    (local.set $b (i32.const 0))
-    (block $doneB (loop $eachB
-      (br_if $doneB (i32.ge_u ${get('b')} ${get('n')}))
-      (local.set $imageBase (i32.add ${get('image')} (i32.mul ${get('b')} ${get('imageBytes')})))
-      (local.set $ty (i32.const 0))
-      (block $doneY (loop $eachY
-        (br_if $doneY (i32.ge_u ${get('ty')} ${get('tilesY')}))
-        ${rowSetup.join('\n        ')}
-        (local.set $tx (i32.const 0))
-        (block $doneX (loop $eachX
-          (br_if $doneX (i32.ge_u ${get('tx')} ${get('tilesX')}))
-          ${colSetup.join('\n          ')}
-          ${pointers.join('\n          ')}
-          (local.set $co (i32.const 0))
-          (block $doneO (loop $eachO
-            (br_if $doneO (i32.ge_u ${get('co')} ${get('pixelBytes')}))
-            ${[...loads, ...math, ...stores].join('\n            ')}
-            (local.set $co (i32.add ${get('co')} (i32.const 16)))
-            (br $eachO)))
-          (local.set $tileOff (i32.add ${get('tileOff')} ${get('pixelBytes')}))
-          (local.set $tx (i32.add ${get('tx')} (i32.const 1)))
-          (br $eachX)))
-        (local.set $ty (i32.add ${get('ty')} (i32.const 1)))
-        (br $eachY)))
-      (local.set $b (i32.add ${get('b')} (i32.const 1)))
-      (br $eachB)))
+    ${tileLoops(walk)}
   )`;
 }
 
@@ -251,62 +292,19 @@ function outputTransform(): string {
     const value = `(f32x4.min (f32x4.max (f32x4.add ${get(out(i, j))} ${get('biasV')}) ${get('loV')}) ${get('hiV')})`;
     return `(v128.store (i32.add ${get(`q${k}`)} ${get('co')}) ${value})`;
   });
-  const rowSetup = range(4).map(
-    (i) =>
-      `(local.set $y (i32.add (i32.shl ${get('ty')} (i32.const 2)) (i32.const ${i})))
-        (local.set $r${i} (select (i32.add ${get('imageBase')} (i32.mul ${get('y')} ${get('rowBytes')})) (i32.const -1) (i32.lt_u ${get('y')} ${get('oh')})))`,
-  );
-  const colSetup = range(4).map(
-    (j) =>
-      `(local.set $xx (i32.add (i32.shl ${get('tx')} (i32.const 2)) (i32.const ${j})))
-          (local.set $c${j} (select (i32.mul ${get('xx')} ${get('pixelBytes')}) (i32.const -1) (i32.lt_u ${get('xx')} ${get('ow')})))`,
-  );
-  const pointers = range(16).map((k) => {
-    const [i, j] = [Math.floor(k / 4), k % 4];
-    const inside = `(i32.and (i32.ne ${get(`r${i}`)} (i32.const -1)) (i32.ne ${get(`c${j}`)} (i32.const -1)))`;
-    return `(local.set $q${k} (select (i32.add ${get(`r${i}`)} ${get(`c${j}`)}) ${get('sink')} ${inside}))`;
-  });
+  const bias = `(local.set $biasV (if (result v128) ${get('bias')} (then (v128.load (i32.add ${get('bias')} ${get('co')}))) (else (v128.const i32x4 0 0 0 0))))`;
+  const walk: TileWalk = { image: 'y0', height: 'oh', width: 'ow', span: 4, pointer: 'q', outside: 'sink', body: [bias, ...loads, ...math, ...finish] };
   return `
   (func (export "outputTransform") (param $mTable i32) (param $n i32) (param $oh i32) (param $ow i32) (param $c i32)
       (param $tilesY i32) (param $tilesX i32) (param $y0 i32) (param $bias i32) (param $lo f32) (param $hi f32) (param $sink i32)
-    ${i32Locals(['b', 'ty', 'tx', 'co', 'y', 'xx', 'pixelBytes', 'rowBytes', 'imageBytes', 'imageBase', 'tileOff', ...range(4).map((i) => `r${i}`), ...range(4).map((j) => `c${j}`), ...range(16).map((k) => `q${k}`), ...range(36).map((k) => `m${k}`)])}
+    ${i32Locals([...tileLocals(4, 'q'), ...range(36).map((k) => `m${k}`)])}
     ${v128Locals([...range(36).map((k) => m(Math.floor(k / 6), k % 6)), ...range(24).map((k) => mid(Math.floor(k / 6), k % 6)), ...range(16).map((k) => out(Math.floor(k / 4), k % 4)), ...tempNames, 'biasV', 'loV', 'hiV'])}
     ${constantLocals()}
     ${constantInit().join('\n    ')}
     ${loadTable('mTable', 'm').join('\n    ')}
     (local.set $loV (f32x4.splat ${get('lo')}))
     (local.set $hiV (f32x4.splat ${get('hi')}))
-    (local.set $pixelBytes (i32.shl ${get('c')} (i32.const 2)))
-    (local.set $rowBytes (i32.mul ${get('pixelBytes')} ${get('ow')}))
-    (local.set $imageBytes (i32.mul ${get('rowBytes')} ${get('oh')}))
-    (local.set $tileOff (i32.const 0))
-    (local.set $b (i32.const 0))
-    (block $doneB (loop $eachB
-      (br_if $doneB (i32.ge_u ${get('b')} ${get('n')}))
-      (local.set $imageBase (i32.add ${get('y0')} (i32.mul ${get('b')} ${get('imageBytes')})))
-      (local.set $ty (i32.const 0))
-      (block $doneY (loop $eachY
-        (br_if $doneY (i32.ge_u ${get('ty')} ${get('tilesY')}))
-        ${rowSetup.join('\n        ')}
-        (local.set $tx (i32.const 0))
-        (block $doneX (loop $eachX
-          (br_if $doneX (i32.ge_u ${get('tx')} ${get('tilesX')}))
-          ${colSetup.join('\n          ')}
-          ${pointers.join('\n          ')}
-          (local.set $co (i32.const 0))
-          (block $doneO (loop $eachO
-            (br_if $doneO (i32.ge_u ${get('co')} ${get('pixelBytes')}))
-            (local.set $biasV (if (result v128) ${get('bias')} (then (v128.load (i32.add ${get('bias')} ${get('co')}))) (else (v128.const i32x4 0 0 0 0))))
-            ${[...loads, ...math, ...finish].join('\n            ')}
-            (local.set $co (i32.add ${get('co')} (i32.const 16)))
-            (br $eachO)))
-          (local.set $tileOff (i32.add ${get('tileOff')} ${get('pixelBytes')}))
-          (local.set $tx (i32.add ${get('tx')} (i32.const 1)))
-          (br $eachX)))
-        (local.set $ty (i32.add ${get('ty')} (i32.const 1)))
-        (br $eachY)))
-      (local.set $b (i32.add ${get('b')} (i32.const 1)))
-      (br $eachB)))
+    ${tileLoops(walk)}
   )`;
 }
 
