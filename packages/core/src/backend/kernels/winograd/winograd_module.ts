@@ -71,7 +71,8 @@ export function winogradTransformsFor(memory: WasmMemory): WinogradTransforms | 
   let transforms: WinogradTransforms | null = null;
   try {
     const shared = typeof SharedArrayBuffer !== 'undefined' && memory.buffer instanceof SharedArrayBuffer;
-    const bytes = Buffer.from(shared ? WINOGRAD_WASM_SHARED : WINOGRAD_WASM_PLAIN, 'base64');
+    // atob, not Buffer: the module also loads in browsers.
+    const bytes = Uint8Array.from(atob(shared ? WINOGRAD_WASM_SHARED : WINOGRAD_WASM_PLAIN), (c) => c.charCodeAt(0));
     if (wasmApi === undefined) throw new Error('no WebAssembly');
     const instance = new wasmApi.Instance(new wasmApi.Module(bytes), { env: { memory } });
     transforms = instance.exports as unknown as WinogradTransforms;
