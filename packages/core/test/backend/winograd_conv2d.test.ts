@@ -351,7 +351,8 @@ describe('transformed-filter cache', () => {
 
 describe('gradients through a Winograd forward pass', () => {
   it('tf.grads of conv2d and fused conv2d match the cpu backend', async () => {
-    // 2 × 8 × 8 tiles: the input gradient's 3×3 correlation with the flipped filter runs as Winograd too.
+    // 2 × 8 × 8 tiles: the input gradient's 3×3 correlation with the flipped filter and the filter
+    // gradient (winograd_filter_gradient.ts) run as Winograd too.
     const body = (): tf.Tensor[] => {
       const x = tensor([2, 32, 32, 16], 60);
       const f = tensor([3, 3, 16, 16], 61);
@@ -374,8 +375,9 @@ describe('gradients through a Winograd forward pass', () => {
     expect(winograd.length).toBe(4);
     winograd.forEach((values, i) => expect(relativeError(values, cpu[i]!), `output ${i}`).toBeLessThan(1e-4));
     native.forEach((values, i) => expect(relativeError(values, cpu[i]!), `native output ${i}`).toBeLessThan(1e-4));
-    // The forward value and the input gradient went through Winograd.
+    // The forward value, the input gradient and the filter gradient went through Winograd.
     expect(maxAbsDifference(winograd[0]!, native[0]!)).toBeGreaterThan(0);
     expect(maxAbsDifference(winograd[1]!, native[1]!)).toBeGreaterThan(0);
+    expect(maxAbsDifference(winograd[2]!, native[2]!)).toBeGreaterThan(0);
   });
 });

@@ -1,5 +1,6 @@
 import { backend_util, type KernelFunc, type TensorInfo } from '@tensorflow/tfjs-core';
 import { type KernelRunner, withRunner } from './kernel_runner.js';
+import { winogradFilterGradient } from './winograd/winograd_filter_gradient.js';
 
 /** Attributes of tfjs' `Conv2DBackpropFilter` kernel. */
 interface Conv2DBackpropFilterAttrs {
@@ -206,6 +207,8 @@ export function conv2DFilterGradient(
   path: 'auto' | 'convolution' | 'matMul' | 'rows' = 'auto',
 ): TensorInfo {
   if (path === 'convolution') return filterGradientByConvolution(runner, x, dy, info);
+  const winograd = path === 'auto' ? winogradFilterGradient(runner, x, dy, info) : undefined;
+  if (winograd !== undefined) return winograd;
   if (path !== 'rows' && matMulApplies(runner, x, dy, info, path === 'matMul')) return filterGradientByMatMul(runner, x, dy, info);
   if (path !== 'matMul' && rowsApply(runner, x, dy, info)) return filterGradientByRowConvolution(runner, x, dy, info);
   return filterGradientByConvolution(runner, x, dy, info);

@@ -1,5 +1,6 @@
 import { backend_util, type DataId, type KernelFunc, type TensorInfo } from '@tensorflow/tfjs-core';
 import { withRunner, type KernelRunner } from '../kernel_runner.js';
+import { addressTables, heapPointer as pointer, heapZeros, MIN_CHANNEL_PRODUCT, PRODUCTS, TILE, winogradEnabled } from './winograd_heap.js';
 import { wasmBackendMemory, winogradTransformsFor, type WasmMemory, type WinogradTransforms } from './winograd_module.js';
 
 /** Attributes shared by tfjs' `Conv2D` and `FusedConv2D` kernels. */
@@ -12,29 +13,12 @@ interface Conv2DAttrs {
   activation?: string;
 }
 
-/** Winograd tile count per side: F(4×4, 3×3) transforms 6×6 input tiles into 4×4 output tiles. */
-const TILE = 4;
-/** The 36 = 6×6 element-wise products of F(4×4, 3×3), each one matrix product. */
-const PRODUCTS = 36;
-
-/**
- * Below this many multiply-adds per output pixel (cin·cout) the transforms cost more than the
- * products save; measured with packages/core/bench/winograd-conv2d.ts (8×8 channels breaks even).
- */
-const MIN_CHANNEL_PRODUCT = 16 * 16;
-
 /** Fused activations folded into the output transform as a clamp [lo, hi]. */
 const CLAMPS: Record<string, [number, number]> = {
   linear: [-Infinity, Infinity],
   relu: [0, Infinity],
   relu6: [0, 6],
 };
-
-/** Whether Winograd applies (`PEDSEG_WINOGRAD=0` turns it off, e.g. to compare against the native kernel). */
-function enabledByEnvironment(): boolean {
-  const flag = typeof process !== 'undefined' ? process.env?.['PEDSEG_WINOGRAD'] : undefined;
-  return flag !== '0' && flag !== 'false';
-}
 
 const single = (v: [number, number] | number): [number, number] => (typeof v === 'number' ? [v, v] : v);
 
@@ -144,9 +128,6 @@ function transformedFilter(
   return u;
 }
 
-/** Byte offset of a float32 tensor on the wasm heap. */
-const pointer = (runner: KernelRunner, info: TensorInfo): number => runner.heapView(info).byteOffset;
-
 /**
  * y = act(conv(x, filter) + bias) by Winograd F(4×4, 3×3): each 6×6 input tile d and 3×3 filter g
  * give a 4×4 output tile Aᵀ[(G g Gᵀ) ⊙ (Bᵀ d B)]A. Summed over input channels, the element-wise
@@ -171,20 +152,12 @@ function winogradConv2D(
   const tilesY = Math.ceil(oh / TILE);
   const tilesX = Math.ceil(ow / TILE);
   const tiles = n * tilesY * tilesX;
-  const tables = runner.heapOutput([3 * PRODUCTS]);
-  const tablePointer = pointer(runner, tables);
-  // Addresses are byte offsets: they stay valid when an allocation grows the heap.
-  const writeTable = (slot: number, infos: TensorInfo[]): number => {
-    const address = tablePointer + slot * PRODUCTS * 4;
-    new Int32Array(memory.buffer, address, PRODUCTS).set(infos.map((t) => pointer(runner, t)));
-    return address;
-  };
+  const writeTable = addressTables(runner, memory);
   const u = transformedFilter(runner, transforms, filter, tiles, writeTable);
   if (u === undefined) return undefined;
-  const zero = runner.heapOutput([cin]);
+  const zero = heapZeros(runner, cin);
   const sink = runner.heapOutput([cout]);
   const v = Array.from({ length: PRODUCTS }, () => runner.heapOutput([1, tiles, cin]));
-  runner.heapView(zero).fill(0);
   transforms.inputTransform(pointer(runner, x), n, h, w, cin, info.padInfo.top, info.padInfo.left, tilesY, tilesX, writeTable(1, v), pointer(runner, zero));
   const m = v.map((vk, k) => runner.run('BatchMatMul', { a: vk, b: u[k]! }, { transposeA: false, transposeB: false }));
   const y = runner.heapOutput([n, oh, ow, cout]);
@@ -207,7 +180,7 @@ export function makeWinogradConv2D(kernelName: 'Conv2D' | 'FusedConv2D', backend
       const { x, filter, bias, preluActivationWeights } = inputs as Record<string, TensorInfo | undefined> & { x: TensorInfo; filter: TensorInfo };
       const convAttrs = attrs as unknown as Conv2DAttrs;
       const activation = kernelName === 'FusedConv2D' ? (convAttrs.activation ?? 'linear') : 'linear';
-      const memory = runner.hasHeap() && enabledByEnvironment() ? wasmBackendMemory(backend) : undefined;
+      const memory = runner.hasHeap() && winogradEnabled() ? wasmBackendMemory(backend) : undefined;
       const transforms = memory ? winogradTransformsFor(memory) : null;
       const info = transforms ? winogradGeometry(x, filter, convAttrs, activation) : undefined;
       // Rank-1 [cout] only, as the native kernel: another shape of cout elements may broadcast along width.

@@ -1,21 +1,24 @@
 import { WINOGRAD_WASM_PLAIN, WINOGRAD_WASM_SHARED } from './winograd_binary.js';
 
+/** Signature of the two input transforms (pointers are byte offsets). */
+export type InputTransform = (
+  image: number,
+  n: number,
+  h: number,
+  w: number,
+  c: number,
+  padTop: number,
+  padLeft: number,
+  tilesY: number,
+  tilesX: number,
+  vTable: number,
+  zero: number,
+) => void;
+
 /** The exported functions of the Winograd transform module (see winograd_wat.ts); pointers are byte offsets. */
 export interface WinogradTransforms {
   filterTransform(g: number, cin: number, cout: number, uTable: number): void;
-  inputTransform(
-    image: number,
-    n: number,
-    h: number,
-    w: number,
-    c: number,
-    padTop: number,
-    padLeft: number,
-    tilesY: number,
-    tilesX: number,
-    vTable: number,
-    zero: number,
-  ): void;
+  inputTransform: InputTransform;
   outputTransform(
     mTable: number,
     n: number,
@@ -30,6 +33,9 @@ export interface WinogradTransforms {
     hi: number,
     sink: number,
   ): void;
+  inputTransformTransposed: InputTransform;
+  outputGradientTransform(dy: number, n: number, oh: number, ow: number, c: number, tilesY: number, tilesX: number, mTable: number, zero: number): void;
+  filterGradientTransform(uTable: number, cin: number, cout: number, dw: number): void;
 }
 
 /** A WebAssembly linear memory (the compile target's lib declares no WebAssembly types). */

@@ -14,7 +14,13 @@
  *   bias, lo, hi) for the 36 products M_ξν = V_ξν U_ξν; `bias` 0 means none; outputs past the image
  *   edge go to the `c` scratch floats at `sink`. `lo`/`hi` express linear (−∞, ∞), relu (0, ∞) and relu6.
  *
- * Channel counts must be multiples of 4 (the kernel checks before calling).
+ * For the filter gradient (dU_ξν = V_ξνᵀ dM_ξν, then dW = Gᵀ dU G):
+ * - `inputTransformTransposed(...)`: as `inputTransform`, but each matrix laid out [c, tiles];
+ * - `outputGradientTransform(dy, n, oh, ow, c, tilesY, tilesX, mTable, zero)`: dM_ξν = (A dY Aᵀ)_ξν for
+ *   every 4×4 tile of the output gradient (zeros past its edge) into 36 matrices [tiles, c];
+ * - `filterGradientTransform(uTable, cin, cout, dw)`: dW = Gᵀ dU G into a [3, 3, cin, cout] gradient.
+ *
+ * Channel counts must be multiples of 4 (the kernels check before calling).
  */
 
 /** 1D transform: statements (`local.set`) computing `outputs` from `inputs` (v128 local names). */
@@ -33,6 +39,7 @@ const CONSTANTS: Record<string, number> = {
   '8': 8,
   Quarter: 1 / 4,
   MinusSixth: -1 / 6,
+  Sixth: 1 / 6,
   TwentyFourth: 1 / 24,
   Twelfth: 1 / 12,
 };
@@ -98,6 +105,46 @@ const filterRows: Transform1D = (g, o, tmp) => {
 };
 
 /**
+ * A (6×4), the transpose of Aᵀ, applied to a0..a3 (an output-gradient tile's column or row): with
+ * e = a0 + a2, o = a1 + a3, e′ = a0 + 4a2, o′ = 2(a1 + 4a3):
+ * r0 = a0, r1 = e + o, r2 = e − o, r3 = e′ + o′, r4 = e′ − o′, r5 = a3.
+ */
+const outputGradientRows: Transform1D = (a, r, tmp) => {
+  const [a0, a1, a2, a3] = a.map(get) as [string, string, string, string];
+  const [e, o, e2, o2] = [tmp('a'), tmp('b'), tmp('c'), tmp('e')];
+  return [
+    set(e, add(a0, a2)),
+    set(o, add(a1, a3)),
+    set(e2, add(a0, mul(a2, '4'))),
+    set(o2, mul(add(a1, mul(a3, '4')), '2')),
+    set(r[0]!, a0),
+    set(r[1]!, add(get(e), get(o))),
+    set(r[2]!, sub(get(e), get(o))),
+    set(r[3]!, add(get(e2), get(o2))),
+    set(r[4]!, sub(get(e2), get(o2))),
+    set(r[5]!, a3),
+  ];
+};
+
+/**
+ * Gᵀ (3×6) applied to m0..m5 (a filter-gradient tile's column or row): with s = m1 + m2, d = m1 − m2,
+ * s′ = m3 + m4, d′ = m3 − m4: o0 = m0/4 − s/6 + s′/24, o1 = −d/6 + d′/12, o2 = (s′ − s)/6 + m5.
+ */
+const filterGradientRows: Transform1D = (m, o, tmp) => {
+  const [m0, m1, m2, m3, m4, m5] = m.map(get) as [string, string, string, string, string, string];
+  const [s1, d1, s2, d2] = [tmp('s1'), tmp('d1'), tmp('s2'), tmp('d2')];
+  return [
+    set(s1, add(m1, m2)),
+    set(d1, sub(m1, m2)),
+    set(s2, add(m3, m4)),
+    set(d2, sub(m3, m4)),
+    set(o[0]!, add(add(mul(m0, 'Quarter'), mul(get(s1), 'MinusSixth')), mul(get(s2), 'TwentyFourth'))),
+    set(o[1]!, add(mul(get(d1), 'MinusSixth'), mul(get(d2), 'Twelfth'))),
+    set(o[2]!, add(mul(sub(get(s2), get(s1)), 'Sixth'), m5)),
+  ];
+};
+
+/**
  * A 2D transform X (p×q input) → Y = L X Lᵀ applied by rows then columns: first the 1D transform
  * down every column (`inName[i][j]` → `midName[k][j]`), then along every row (`midName[k][·]` →
  * `outName[k][l]`).
@@ -137,6 +184,28 @@ const loadTable = (table: string, prefix: string): string[] =>
 const tempNames = ['a', 'b', 'c', 'e', 's1', 'd1', 's2', 'd2'].map((n) => `w_${n}`);
 const tmp = (name: string): string => `w_${name}`;
 
+/**
+ * The loop nest of the filter-side transforms: every input channel `ci`, and every group of four
+ * output channels (`co`, its byte offset in a row of `rowBytes` = cout·4); `src` is the group's byte
+ * offset in one [cin, cout] matrix and `tapStride` the bytes of one such matrix.
+ */
+function filterLoops(body: string[]): string {
+  return `(local.set $rowBytes (i32.shl ${get('cout')} (i32.const 2)))
+    (local.set $tapStride (i32.mul ${get('rowBytes')} ${get('cin')}))
+    (local.set $ci (i32.const 0))
+    (block $doneC (loop $eachC
+      (br_if $doneC (i32.ge_u ${get('ci')} ${get('cin')}))
+      (local.set $co (i32.const 0))
+      (block $doneO (loop $eachO
+        (br_if $doneO (i32.ge_u ${get('co')} ${get('rowBytes')}))
+        (local.set $src (i32.add (i32.mul ${get('ci')} ${get('rowBytes')}) ${get('co')}))
+        ${body.join('\n        ')}
+        (local.set $co (i32.add ${get('co')} (i32.const 16)))
+        (br $eachO)))
+      (local.set $ci (i32.add ${get('ci')} (i32.const 1)))
+      (br $eachC)))`;
+}
+
 function filterTransform(): string {
   const g = (u: number, v: number): string => `g${u}_${v}`;
   const mid = (k: number, v: number): string => `t${k}_${v}`;
@@ -145,31 +214,17 @@ function filterTransform(): string {
   const math = transform2D(filterRows, 3, 6, g, mid, out, tmp);
   const loads = range(9).map((k) => {
     const [u, v] = [Math.floor(k / 3), k % 3];
-    return set(g(u, v), `(v128.load (i32.add ${get('src')} (i32.mul (i32.const ${k}) ${get('tapStride')})))`);
+    return set(g(u, v), `(v128.load (i32.add ${get('g')} (i32.add ${get('src')} (i32.mul (i32.const ${k}) ${get('tapStride')}))))`);
   });
-  const stores = range(36).map((k) => `(v128.store (i32.add ${get(`u${k}`)} ${get('dst')}) ${get(out(Math.floor(k / 6), k % 6))})`);
+  const stores = range(36).map((k) => `(v128.store (i32.add ${get(`u${k}`)} ${get('src')}) ${get(out(Math.floor(k / 6), k % 6))})`);
   return `
   (func (export "filterTransform") (param $g i32) (param $cin i32) (param $cout i32) (param $uTable i32)
-    ${i32Locals(['ci', 'co', 'rowBytes', 'tapStride', 'src', 'dst', ...range(36).map((i) => `u${i}`)])}
+    ${i32Locals(['ci', 'co', 'rowBytes', 'tapStride', 'src', ...range(36).map((i) => `u${i}`)])}
     ${v128Locals([...range(9).map((k) => g(Math.floor(k / 3), k % 3)), ...range(18).map((k) => mid(Math.floor(k / 3), k % 3)), ...range(36).map((k) => out(Math.floor(k / 6), k % 6)), ...tempNames])}
     ${constantLocals()}
     ${constantInit().join('\n    ')}
     ${loadTable('uTable', 'u').join('\n    ')}
-    (local.set $rowBytes (i32.shl ${get('cout')} (i32.const 2)))
-    (local.set $tapStride (i32.mul ${get('rowBytes')} ${get('cin')}))
-    (local.set $ci (i32.const 0))
-    (block $doneC (loop $eachC
-      (br_if $doneC (i32.ge_u ${get('ci')} ${get('cin')}))
-      (local.set $co (i32.const 0))
-      (block $doneO (loop $eachO
-        (br_if $doneO (i32.ge_u ${get('co')} ${get('rowBytes')}))
-        (local.set $dst (i32.add (i32.mul ${get('ci')} ${get('rowBytes')}) ${get('co')}))
-        (local.set $src (i32.add ${get('g')} ${get('dst')}))
-        ${[...loads, ...math, ...stores].join('\n        ')}
-        (local.set $co (i32.add ${get('co')} (i32.const 16)))
-        (br $eachO)))
-      (local.set $ci (i32.add ${get('ci')} (i32.const 1)))
-      (br $eachC)))
+    ${filterLoops([...loads, ...math, ...stores])}
   )`;
 }
 
@@ -196,8 +251,8 @@ interface TileWalk {
 /**
  * The loop nest shared by the input and output transforms: batch items, tile rows, tile columns, and
  * groups of four channels. Per tile, the span² tap addresses are computed once (taps outside the
- * image get the `outside` address, so the channel loop has no branch); `tileOff` advances by one
- * pixel's bytes per tile, the tile's row in the 36 product matrices.
+ * image get the `outside` address, so the channel loop has no branch); `tile` counts tiles and `tileOff`
+ * advances by one pixel's bytes per tile, the tile's row in the 36 product matrices.
  */
 function tileLoops(walk: TileWalk): string {
   const { span, pointer } = walk;
@@ -223,6 +278,7 @@ function tileLoops(walk: TileWalk): string {
     (local.set $rowBytes (i32.mul ${get('pixelBytes')} ${get(walk.width)}))
     (local.set $imageBytes (i32.mul ${get('rowBytes')} ${get(walk.height)}))
     (local.set $tileOff (i32.const 0))
+    (local.set $tile (i32.const 0))
     (local.set $b (i32.const 0))
     (block $doneB (loop $eachB
       (br_if $doneB (i32.ge_u ${get('b')} ${get('n')}))
@@ -243,6 +299,7 @@ function tileLoops(walk: TileWalk): string {
             (local.set $co (i32.add ${get('co')} (i32.const 16)))
             (br $eachO)))
           (local.set $tileOff (i32.add ${get('tileOff')} ${get('pixelBytes')}))
+          (local.set $tile (i32.add ${get('tile')} (i32.const 1)))
           (local.set $tx (i32.add ${get('tx')} (i32.const 1)))
           (br $eachX)))
         (local.set $ty (i32.add ${get('ty')} (i32.const 1)))
@@ -253,31 +310,94 @@ function tileLoops(walk: TileWalk): string {
 
 /** i32 locals every {@link tileLoops} nest uses, plus its span² pointers and span row/column addresses. */
 const tileLocals = (span: number, pointer: string): string[] => [
-  'b', 'ty', 'tx', 'co', 'y', 'xx', 'pixelBytes', 'rowBytes', 'imageBytes', 'imageBase', 'tileOff',
+  'b', 'ty', 'tx', 'co', 'y', 'xx', 'pixelBytes', 'rowBytes', 'imageBytes', 'imageBase', 'tileOff', 'tile',
   ...range(span).map((i) => `r${i}`),
   ...range(span).map((j) => `c${j}`),
   ...range(span * span).map((k) => `${pointer}${k}`),
 ];
 
-function inputTransform(): string {
+/**
+ * The input transform. `transposed` writes each product matrix as [c, tiles] instead of [tiles, c]
+ * (`inputTransformTransposed`, for the filter gradient's Vᵀ·dM): lane by lane, since a vector holds
+ * four channels of one tile.
+ */
+function inputTransform(transposed: boolean): string {
   const d = (i: number, j: number): string => `d${i}_${j}`;
   const mid = (k: number, j: number): string => `t${k}_${j}`;
   const out = (k: number, l: number): string => `o${k}_${l}`;
   const math = transform2D(inputRows, 6, 6, d, mid, out, tmp);
   const loads = range(36).map((k) => set(d(Math.floor(k / 6), k % 6), `(v128.load (i32.add ${get(`p${k}`)} ${get('co')}))`));
-  const stores = range(36).map(
-    (k) => `(v128.store (i32.add ${get(`v${k}`)} (i32.add ${get('tileOff')} ${get('co')})) ${get(out(Math.floor(k / 6), k % 6))})`,
-  );
+  const stores = transposed
+    ? [
+        // Channel (co/4 + lane) of tile `tile` sits at ((co/4 + lane)·tiles + tile)·4 bytes.
+        set('lane0', `(i32.add (i32.mul ${get('co')} ${get('tiles')}) (i32.shl ${get('tile')} (i32.const 2)))`),
+        ...[1, 2, 3].map((l) => set(`lane${l}`, `(i32.add ${get(`lane${l - 1}`)} ${get('laneBytes')})`)),
+        ...range(36).flatMap((k) =>
+          range(4).map((l) => `(f32.store (i32.add ${get(`v${k}`)} ${get(`lane${l}`)}) (f32x4.extract_lane ${l} ${get(out(Math.floor(k / 6), k % 6))}))`),
+        ),
+      ]
+    : range(36).map((k) => `(v128.store (i32.add ${get(`v${k}`)} (i32.add ${get('tileOff')} ${get('co')})) ${get(out(Math.floor(k / 6), k % 6))})`);
   const walk: TileWalk = { image: 'image', height: 'h', width: 'w', span: 6, padTop: 'padTop', padLeft: 'padLeft', pointer: 'p', outside: 'zero', body: [...loads, ...math, ...stores] };
   return `
-  (func (export "inputTransform") (param $image i32) (param $n i32) (param $h i32) (param $w i32) (param $c i32)
+  (func (export "${transposed ? 'inputTransformTransposed' : 'inputTransform'}") (param $image i32) (param $n i32) (param $h i32) (param $w i32) (param $c i32)
       (param $padTop i32) (param $padLeft i32) (param $tilesY i32) (param $tilesX i32) (param $vTable i32) (param $zero i32)
-    ${i32Locals([...tileLocals(6, 'p'), ...range(36).map((k) => `v${k}`)])}
+    ${i32Locals([...tileLocals(6, 'p'), ...range(36).map((k) => `v${k}`), 'tiles', 'laneBytes', 'lane0', 'lane1', 'lane2', 'lane3'])}
     ${v128Locals([...range(36).map((k) => d(Math.floor(k / 6), k % 6)), ...range(36).map((k) => mid(Math.floor(k / 6), k % 6)), ...range(36).map((k) => out(Math.floor(k / 6), k % 6)), ...tempNames])}
     ${constantLocals()}
     ${constantInit().join('\n    ')}
     ${loadTable('vTable', 'v').join('\n    ')}
+    (local.set $tiles (i32.mul ${get('n')} (i32.mul ${get('tilesY')} ${get('tilesX')})))
+    (local.set $laneBytes (i32.shl ${get('tiles')} (i32.const 2)))
     ${tileLoops(walk)}
+  )`;
+}
+
+/**
+ * dM = A dY Aᵀ for every 4×4 tile of the output gradient dY ([n, oh, ow, c]; zeros past its edge)
+ * into 36 matrices [n·tilesY·tilesX, c] at the addresses in `mTable`: the gradient of the loss with
+ * respect to the 36 products of the forward pass.
+ */
+function outputGradientTransform(): string {
+  const a = (i: number, j: number): string => `a${i}_${j}`;
+  const mid = (k: number, j: number): string => `t${k}_${j}`;
+  const out = (k: number, l: number): string => `o${k}_${l}`;
+  const math = transform2D(outputGradientRows, 4, 6, a, mid, out, tmp);
+  const loads = range(16).map((k) => set(a(Math.floor(k / 4), k % 4), `(v128.load (i32.add ${get(`p${k}`)} ${get('co')}))`));
+  const stores = range(36).map((k) => `(v128.store (i32.add ${get(`m${k}`)} (i32.add ${get('tileOff')} ${get('co')})) ${get(out(Math.floor(k / 6), k % 6))})`);
+  const walk: TileWalk = { image: 'dy', height: 'oh', width: 'ow', span: 4, pointer: 'p', outside: 'zero', body: [...loads, ...math, ...stores] };
+  return `
+  (func (export "outputGradientTransform") (param $dy i32) (param $n i32) (param $oh i32) (param $ow i32) (param $c i32)
+      (param $tilesY i32) (param $tilesX i32) (param $mTable i32) (param $zero i32)
+    ${i32Locals([...tileLocals(4, 'p'), ...range(36).map((k) => `m${k}`)])}
+    ${v128Locals([...range(16).map((k) => a(Math.floor(k / 4), k % 4)), ...range(24).map((k) => mid(Math.floor(k / 4), k % 4)), ...range(36).map((k) => out(Math.floor(k / 6), k % 6)), ...tempNames])}
+    ${constantLocals()}
+    ${constantInit().join('\n    ')}
+    ${loadTable('mTable', 'm').join('\n    ')}
+    ${tileLoops(walk)}
+  )`;
+}
+
+/**
+ * dW = Gᵀ dU G: the filter gradient [3, 3, cin, cout] at `dw` from the gradients of the 36
+ * transformed-filter matrices ([cin, cout] each, addresses in `uTable`).
+ */
+function filterGradientTransform(): string {
+  const m = (i: number, j: number): string => `m${i}_${j}`;
+  const mid = (k: number, j: number): string => `t${k}_${j}`;
+  const out = (k: number, l: number): string => `o${k}_${l}`;
+  const math = transform2D(filterGradientRows, 6, 3, m, mid, out, tmp);
+  const loads = range(36).map((k) => set(m(Math.floor(k / 6), k % 6), `(v128.load (i32.add ${get(`u${k}`)} ${get('src')}))`));
+  const stores = range(9).map(
+    (k) => `(v128.store (i32.add ${get('dw')} (i32.add ${get('src')} (i32.mul (i32.const ${k}) ${get('tapStride')}))) ${get(out(Math.floor(k / 3), k % 3))})`,
+  );
+  return `
+  (func (export "filterGradientTransform") (param $uTable i32) (param $cin i32) (param $cout i32) (param $dw i32)
+    ${i32Locals(['ci', 'co', 'rowBytes', 'tapStride', 'src', ...range(36).map((i) => `u${i}`)])}
+    ${v128Locals([...range(36).map((k) => m(Math.floor(k / 6), k % 6)), ...range(18).map((k) => mid(Math.floor(k / 6), k % 6)), ...range(9).map((k) => out(Math.floor(k / 3), k % 3)), ...tempNames])}
+    ${constantLocals()}
+    ${constantInit().join('\n    ')}
+    ${loadTable('uTable', 'u').join('\n    ')}
+    ${filterLoops([...loads, ...math, ...stores])}
   )`;
 }
 
@@ -317,8 +437,11 @@ export function winogradWat(shared: boolean): string {
   return `(module
   (import "env" "memory" ${memory})
 ${filterTransform()}
-${inputTransform()}
+${inputTransform(false)}
 ${outputTransform()}
+${inputTransform(true)}
+${outputGradientTransform()}
+${filterGradientTransform()}
 )
 `;
 }
