@@ -184,6 +184,28 @@ const loadTable = (table: string, prefix: string): string[] =>
 const tempNames = ['a', 'b', 'c', 'e', 's1', 'd1', 's2', 'd2'].map((n) => `w_${n}`);
 const tmp = (name: string): string => `w_${name}`;
 
+/** One exported function: its parameters, locals, a 36-address table loaded into `${prefix}0..35`, and body. */
+interface FunctionSpec {
+  name: string;
+  params: string[];
+  i32: string[];
+  v128: string[];
+  table: [param: string, prefix: string];
+  body: string[];
+}
+
+/** The text of an exported function; every function gets the constant vectors and its table. */
+function exportedFunction(spec: FunctionSpec): string {
+  const params = spec.params.map((p) => `(param $${p} ${p === 'lo' || p === 'hi' ? 'f32' : 'i32'})`).join(' ');
+  return `
+  (func (export "${spec.name}") ${params}
+    ${i32Locals(spec.i32)}
+    ${v128Locals([...spec.v128, ...tempNames])}
+    ${constantLocals()}
+    ${[...constantInit(), ...loadTable(...spec.table), ...spec.body].join('\n    ')}
+  )`;
+}
+
 /**
  * The loop nest of the filter-side transforms: every input channel `ci`, and every group of four
  * output channels (`co`, its byte offset in a row of `rowBytes` = cout·4); `src` is the group's byte
@@ -217,15 +239,14 @@ function filterTransform(): string {
     return set(g(u, v), `(v128.load (i32.add ${get('g')} (i32.add ${get('src')} (i32.mul (i32.const ${k}) ${get('tapStride')}))))`);
   });
   const stores = range(36).map((k) => `(v128.store (i32.add ${get(`u${k}`)} ${get('src')}) ${get(out(Math.floor(k / 6), k % 6))})`);
-  return `
-  (func (export "filterTransform") (param $g i32) (param $cin i32) (param $cout i32) (param $uTable i32)
-    ${i32Locals(['ci', 'co', 'rowBytes', 'tapStride', 'src', ...range(36).map((i) => `u${i}`)])}
-    ${v128Locals([...range(9).map((k) => g(Math.floor(k / 3), k % 3)), ...range(18).map((k) => mid(Math.floor(k / 3), k % 3)), ...range(36).map((k) => out(Math.floor(k / 6), k % 6)), ...tempNames])}
-    ${constantLocals()}
-    ${constantInit().join('\n    ')}
-    ${loadTable('uTable', 'u').join('\n    ')}
-    ${filterLoops([...loads, ...math, ...stores])}
-  )`;
+  return exportedFunction({
+    name: 'filterTransform',
+    params: ['g', 'cin', 'cout', 'uTable'],
+    i32: ['ci', 'co', 'rowBytes', 'tapStride', 'src', ...range(36).map((i) => `u${i}`)],
+    v128: [...range(9).map((k) => g(Math.floor(k / 3), k % 3)), ...range(18).map((k) => mid(Math.floor(k / 3), k % 3)), ...range(36).map((k) => out(Math.floor(k / 6), k % 6))],
+    table: ['uTable', 'u'],
+    body: [filterLoops([...loads, ...math, ...stores])],
+  });
 }
 
 /** What {@link tileLoops} needs to know about one side (input or output) of the transforms. */
@@ -338,18 +359,18 @@ function inputTransform(transposed: boolean): string {
       ]
     : range(36).map((k) => `(v128.store (i32.add ${get(`v${k}`)} (i32.add ${get('tileOff')} ${get('co')})) ${get(out(Math.floor(k / 6), k % 6))})`);
   const walk: TileWalk = { image: 'image', height: 'h', width: 'w', span: 6, padTop: 'padTop', padLeft: 'padLeft', pointer: 'p', outside: 'zero', body: [...loads, ...math, ...stores] };
-  return `
-  (func (export "${transposed ? 'inputTransformTransposed' : 'inputTransform'}") (param $image i32) (param $n i32) (param $h i32) (param $w i32) (param $c i32)
-      (param $padTop i32) (param $padLeft i32) (param $tilesY i32) (param $tilesX i32) (param $vTable i32) (param $zero i32)
-    ${i32Locals([...tileLocals(6, 'p'), ...range(36).map((k) => `v${k}`), 'tiles', 'laneBytes', 'lane0', 'lane1', 'lane2', 'lane3'])}
-    ${v128Locals([...range(36).map((k) => d(Math.floor(k / 6), k % 6)), ...range(36).map((k) => mid(Math.floor(k / 6), k % 6)), ...range(36).map((k) => out(Math.floor(k / 6), k % 6)), ...tempNames])}
-    ${constantLocals()}
-    ${constantInit().join('\n    ')}
-    ${loadTable('vTable', 'v').join('\n    ')}
-    (local.set $tiles (i32.mul ${get('n')} (i32.mul ${get('tilesY')} ${get('tilesX')})))
-    (local.set $laneBytes (i32.shl ${get('tiles')} (i32.const 2)))
-    ${tileLoops(walk)}
-  )`;
+  return exportedFunction({
+    name: transposed ? 'inputTransformTransposed' : 'inputTransform',
+    params: ['image', 'n', 'h', 'w', 'c', 'padTop', 'padLeft', 'tilesY', 'tilesX', 'vTable', 'zero'],
+    i32: [...tileLocals(6, 'p'), ...range(36).map((k) => `v${k}`), 'tiles', 'laneBytes', 'lane0', 'lane1', 'lane2', 'lane3'],
+    v128: [...range(36).map((k) => d(Math.floor(k / 6), k % 6)), ...range(36).map((k) => mid(Math.floor(k / 6), k % 6)), ...range(36).map((k) => out(Math.floor(k / 6), k % 6))],
+    table: ['vTable', 'v'],
+    body: [
+      set('tiles', `(i32.mul ${get('n')} (i32.mul ${get('tilesY')} ${get('tilesX')}))`),
+      set('laneBytes', `(i32.shl ${get('tiles')} (i32.const 2))`),
+      tileLoops(walk),
+    ],
+  });
 }
 
 /**
@@ -365,16 +386,14 @@ function outputGradientTransform(): string {
   const loads = range(16).map((k) => set(a(Math.floor(k / 4), k % 4), `(v128.load (i32.add ${get(`p${k}`)} ${get('co')}))`));
   const stores = range(36).map((k) => `(v128.store (i32.add ${get(`m${k}`)} (i32.add ${get('tileOff')} ${get('co')})) ${get(out(Math.floor(k / 6), k % 6))})`);
   const walk: TileWalk = { image: 'dy', height: 'oh', width: 'ow', span: 4, pointer: 'p', outside: 'zero', body: [...loads, ...math, ...stores] };
-  return `
-  (func (export "outputGradientTransform") (param $dy i32) (param $n i32) (param $oh i32) (param $ow i32) (param $c i32)
-      (param $tilesY i32) (param $tilesX i32) (param $mTable i32) (param $zero i32)
-    ${i32Locals([...tileLocals(4, 'p'), ...range(36).map((k) => `m${k}`)])}
-    ${v128Locals([...range(16).map((k) => a(Math.floor(k / 4), k % 4)), ...range(24).map((k) => mid(Math.floor(k / 4), k % 4)), ...range(36).map((k) => out(Math.floor(k / 6), k % 6)), ...tempNames])}
-    ${constantLocals()}
-    ${constantInit().join('\n    ')}
-    ${loadTable('mTable', 'm').join('\n    ')}
-    ${tileLoops(walk)}
-  )`;
+  return exportedFunction({
+    name: 'outputGradientTransform',
+    params: ['dy', 'n', 'oh', 'ow', 'c', 'tilesY', 'tilesX', 'mTable', 'zero'],
+    i32: [...tileLocals(4, 'p'), ...range(36).map((k) => `m${k}`)],
+    v128: [...range(16).map((k) => a(Math.floor(k / 4), k % 4)), ...range(24).map((k) => mid(Math.floor(k / 4), k % 4)), ...range(36).map((k) => out(Math.floor(k / 6), k % 6))],
+    table: ['mTable', 'm'],
+    body: [tileLoops(walk)],
+  });
 }
 
 /**
@@ -390,15 +409,14 @@ function filterGradientTransform(): string {
   const stores = range(9).map(
     (k) => `(v128.store (i32.add ${get('dw')} (i32.add ${get('src')} (i32.mul (i32.const ${k}) ${get('tapStride')}))) ${get(out(Math.floor(k / 3), k % 3))})`,
   );
-  return `
-  (func (export "filterGradientTransform") (param $uTable i32) (param $cin i32) (param $cout i32) (param $dw i32)
-    ${i32Locals(['ci', 'co', 'rowBytes', 'tapStride', 'src', ...range(36).map((i) => `u${i}`)])}
-    ${v128Locals([...range(36).map((k) => m(Math.floor(k / 6), k % 6)), ...range(18).map((k) => mid(Math.floor(k / 6), k % 6)), ...range(9).map((k) => out(Math.floor(k / 3), k % 3)), ...tempNames])}
-    ${constantLocals()}
-    ${constantInit().join('\n    ')}
-    ${loadTable('uTable', 'u').join('\n    ')}
-    ${filterLoops([...loads, ...math, ...stores])}
-  )`;
+  return exportedFunction({
+    name: 'filterGradientTransform',
+    params: ['uTable', 'cin', 'cout', 'dw'],
+    i32: ['ci', 'co', 'rowBytes', 'tapStride', 'src', ...range(36).map((i) => `u${i}`)],
+    v128: [...range(36).map((k) => m(Math.floor(k / 6), k % 6)), ...range(18).map((k) => mid(Math.floor(k / 6), k % 6)), ...range(9).map((k) => out(Math.floor(k / 3), k % 3))],
+    table: ['uTable', 'u'],
+    body: [filterLoops([...loads, ...math, ...stores])],
+  });
 }
 
 function outputTransform(): string {
@@ -414,18 +432,14 @@ function outputTransform(): string {
   });
   const bias = `(local.set $biasV (if (result v128) ${get('bias')} (then (v128.load (i32.add ${get('bias')} ${get('co')}))) (else (v128.const i32x4 0 0 0 0))))`;
   const walk: TileWalk = { image: 'y0', height: 'oh', width: 'ow', span: 4, pointer: 'q', outside: 'sink', body: [bias, ...loads, ...math, ...finish] };
-  return `
-  (func (export "outputTransform") (param $mTable i32) (param $n i32) (param $oh i32) (param $ow i32) (param $c i32)
-      (param $tilesY i32) (param $tilesX i32) (param $y0 i32) (param $bias i32) (param $lo f32) (param $hi f32) (param $sink i32)
-    ${i32Locals([...tileLocals(4, 'q'), ...range(36).map((k) => `m${k}`)])}
-    ${v128Locals([...range(36).map((k) => m(Math.floor(k / 6), k % 6)), ...range(24).map((k) => mid(Math.floor(k / 6), k % 6)), ...range(16).map((k) => out(Math.floor(k / 4), k % 4)), ...tempNames, 'biasV', 'loV', 'hiV'])}
-    ${constantLocals()}
-    ${constantInit().join('\n    ')}
-    ${loadTable('mTable', 'm').join('\n    ')}
-    (local.set $loV (f32x4.splat ${get('lo')}))
-    (local.set $hiV (f32x4.splat ${get('hi')}))
-    ${tileLoops(walk)}
-  )`;
+  return exportedFunction({
+    name: 'outputTransform',
+    params: ['mTable', 'n', 'oh', 'ow', 'c', 'tilesY', 'tilesX', 'y0', 'bias', 'lo', 'hi', 'sink'],
+    i32: [...tileLocals(4, 'q'), ...range(36).map((k) => `m${k}`)],
+    v128: [...range(36).map((k) => m(Math.floor(k / 6), k % 6)), ...range(24).map((k) => mid(Math.floor(k / 6), k % 6)), ...range(16).map((k) => out(Math.floor(k / 4), k % 4)), 'biasV', 'loV', 'hiV'],
+    table: ['mTable', 'm'],
+    body: [set('loV', `(f32x4.splat ${get('lo')})`), set('hiV', `(f32x4.splat ${get('hi')})`), tileLoops(walk)],
+  });
 }
 
 /**
