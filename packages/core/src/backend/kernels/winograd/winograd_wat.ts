@@ -65,6 +65,14 @@ const inputRows: Transform1D = (v, r, tmp) => {
   ];
 };
 
+/** s1 = a + b, d1 = a − b, s2 = c + d, d2 = c − d: the shared first step of Aᵀ and Gᵀ. */
+const pairSums = ([a, b, c, d]: string[], [s1, d1, s2, d2]: string[]): string[] => [
+  set(s1!, add(a!, b!)),
+  set(d1!, sub(a!, b!)),
+  set(s2!, add(c!, d!)),
+  set(d2!, sub(c!, d!)),
+];
+
 /**
  * Aᵀ (4×6) applied to m0..m5: with s1 = m1 + m2, d1 = m1 − m2, s2 = m3 + m4, d2 = m3 − m4:
  * o0 = m0 + s1 + s2, o1 = d1 + 2 d2, o2 = s1 + 4 s2, o3 = d1 + 8 d2 + m5.
@@ -73,10 +81,7 @@ const outputRows: Transform1D = (m, o, tmp) => {
   const [m0, m1, m2, m3, m4, m5] = m.map(get) as [string, string, string, string, string, string];
   const [s1, d1, s2, d2] = [tmp('s1'), tmp('d1'), tmp('s2'), tmp('d2')];
   return [
-    set(s1, add(m1, m2)),
-    set(d1, sub(m1, m2)),
-    set(s2, add(m3, m4)),
-    set(d2, sub(m3, m4)),
+    ...pairSums([m1, m2, m3, m4], [s1, d1, s2, d2]),
     set(o[0]!, add(add(m0, get(s1)), get(s2))),
     set(o[1]!, add(get(d1), mul(get(d2), '2'))),
     set(o[2]!, add(get(s1), mul(get(s2), '4'))),
@@ -134,10 +139,7 @@ const filterGradientRows: Transform1D = (m, o, tmp) => {
   const [m0, m1, m2, m3, m4, m5] = m.map(get) as [string, string, string, string, string, string];
   const [s1, d1, s2, d2] = [tmp('s1'), tmp('d1'), tmp('s2'), tmp('d2')];
   return [
-    set(s1, add(m1, m2)),
-    set(d1, sub(m1, m2)),
-    set(s2, add(m3, m4)),
-    set(d2, sub(m3, m4)),
+    ...pairSums([m1, m2, m3, m4], [s1, d1, s2, d2]),
     set(o[0]!, add(add(mul(m0, 'Quarter'), mul(get(s1), 'MinusSixth')), mul(get(s2), 'TwentyFourth'))),
     set(o[1]!, add(mul(get(d1), 'MinusSixth'), mul(get(d2), 'Twelfth'))),
     set(o[2]!, add(mul(sub(get(s2), get(s1)), 'Sixth'), m5)),
