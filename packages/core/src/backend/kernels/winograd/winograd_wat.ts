@@ -356,7 +356,7 @@ function inputTransform(transposed: boolean): string {
         set('lane0', `(i32.add (i32.mul ${get('co')} ${get('tiles')}) (i32.shl ${get('tile')} (i32.const 2)))`),
         ...[1, 2, 3].map((l) => set(`lane${l}`, `(i32.add ${get(`lane${l - 1}`)} ${get('laneBytes')})`)),
         ...range(36).flatMap((k) =>
-          range(4).map((l) => `(f32.store (i32.add ${get(`v${k}`)} ${get(`lane${l}`)}) (f32x4.extract_lane ${l} ${get(out(Math.floor(k / 6), k % 6))}))`),
+          range(4).map((l) => `(v128.store32_lane ${l} (i32.add ${get(`v${k}`)} ${get(`lane${l}`)}) ${get(out(Math.floor(k / 6), k % 6))})`),
         ),
       ]
     : range(36).map((k) => `(v128.store (i32.add ${get(`v${k}`)} (i32.add ${get('tileOff')} ${get('co')})) ${get(out(Math.floor(k / 6), k % 6))})`);
