@@ -2,6 +2,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { initBackend } from '@pedseg/core';
+import { setProductFloatLimit } from '../../src/backend/kernels/winograd/winograd_heap.js';
 import { relativeError, runOn, seeded } from './parity_helpers.js';
 
 // The Winograd filter gradient of 3×3 stride-1 convolutions (dU = Vᵀ·(A dY Aᵀ), dW = Gᵀ dU G;
@@ -78,5 +79,33 @@ describe('Winograd filter gradient on wasm', () => {
     expect(tf.engine().backend.numDataIds()).toBe(before.buffers);
     tf.dispose([x, f]);
     optimizer.dispose();
+  });
+});
+
+describe('Winograd in batch chunks (bounded product operands)', () => {
+  it('forward and filter gradient over 2 + 2 + 1 batch items equal the unchunked results', async () => {
+    // Per batch item 36 · 64 tiles · (16 + 16) channels = 73,728 floats; a bound of 2 items' worth
+    // splits a batch of 5 into chunks of 2, 2 and 1 (the last one shorter).
+    const body = (): tf.Tensor[] => {
+      const x = tensor([5, 32, 32, 16], 21) as tf.Tensor4D;
+      const f = tensor([3, 3, 16, 16], 22) as tf.Tensor4D;
+      const r = tensor([5, 32, 32, 16], 23);
+      const loss = (fi: tf.Tensor): tf.Scalar => tf.sum(tf.mul(tf.conv2d(x, fi as tf.Tensor4D, 1, 'same'), r));
+      const { value, grad } = tf.valueAndGrad(loss)(f);
+      return [tf.conv2d(x, f, 1, 'same'), value, grad];
+    };
+    const whole = await runOn('wasm', body);
+    const previous = setProductFloatLimit(2 * 36 * 64 * 32);
+    let chunked: Float32Array[];
+    try {
+      chunked = await runOn('wasm', body);
+    } finally {
+      setProductFloatLimit(previous);
+    }
+    const [cpu] = [await runOn('cpu', body)];
+    chunked.forEach((values, i) => expect(relativeError(values, cpu[i]!), `output ${i}`).toBeLessThan(2e-5));
+    // Chunking changes only the order of the filter gradient's sum, not the forward values.
+    expect(chunked[0]).toEqual(whole[0]);
+    expect(relativeError(chunked[2]!, whole[2]!)).toBeLessThan(1e-5);
   });
 });

@@ -95,6 +95,15 @@ export class KernelRunner {
     return info;
   }
 
+  /** Frees these temporaries now (e.g. per chunk of a long computation) instead of at the end. */
+  free(infos: TensorInfo[]): void {
+    const backend = this.backend as DisposingBackend;
+    for (const info of infos) {
+      this.release(info);
+      backend.disposeData(info.dataId);
+    }
+  }
+
   /** Frees every temporary still tracked. Call in `finally`. */
   dispose(): void {
     const backend = this.backend as DisposingBackend;

@@ -1,6 +1,6 @@
 import { backend_util, type DataId, type KernelFunc, type TensorInfo } from '@tensorflow/tfjs-core';
 import { withRunner, type KernelRunner } from '../kernel_runner.js';
-import { addressTables, heapPointer as pointer, heapZeros, MIN_CHANNEL_PRODUCT, PRODUCTS, TILE, winogradEnabled } from './winograd_heap.js';
+import { addressTables, batchChunks, heapPointer as pointer, heapZeros, MIN_CHANNEL_PRODUCT, PRODUCTS, TILE, winogradEnabled } from './winograd_heap.js';
 import { wasmBackendMemory, winogradTransformsFor, type WasmMemory, type WinogradTransforms } from './winograd_module.js';
 
 /** Attributes shared by tfjs' `Conv2D` and `FusedConv2D` kernels. */
@@ -157,13 +157,24 @@ function winogradConv2D(
   if (u === undefined) return undefined;
   const zero = heapZeros(runner, cin);
   const sink = runner.heapOutput([cout]);
-  const v = Array.from({ length: PRODUCTS }, () => runner.heapOutput([1, tiles, cin]));
-  transforms.inputTransform(pointer(runner, x), n, h, w, cin, info.padInfo.top, info.padInfo.left, tilesY, tilesX, writeTable(1, v), pointer(runner, zero));
-  const m = v.map((vk, k) => runner.run('BatchMatMul', { a: vk, b: u[k]! }, { transposeA: false, transposeB: false }));
   const y = runner.heapOutput([n, oh, ow, cout]);
-  const mTable = writeTable(2, m);
   const biasPointer = bias === undefined ? 0 : pointer(runner, bias);
-  transforms.outputTransform(mTable, n, oh, ow, cout, tilesY, tilesX, pointer(runner, y), biasPointer, clamp[0], clamp[1], pointer(runner, sink));
+  const tilesPerItem = tilesY * tilesX;
+  const chunks = batchChunks(n, PRODUCTS * tilesPerItem * (cin + cout));
+  let v: TensorInfo[] = [];
+  for (const [first, count] of chunks) {
+    const rows = count * tilesPerItem;
+    if (v[0]?.shape[1] !== rows) {
+      runner.free(v);
+      v = Array.from({ length: PRODUCTS }, () => runner.heapOutput([1, rows, cin]));
+    }
+    const xAt = pointer(runner, x) + first * h * w * cin * 4;
+    transforms.inputTransform(xAt, count, h, w, cin, info.padInfo.top, info.padInfo.left, tilesY, tilesX, writeTable(1, v), pointer(runner, zero));
+    const m = v.map((vk, k) => runner.run('BatchMatMul', { a: vk, b: u[k]! }, { transposeA: false, transposeB: false }));
+    const yAt = pointer(runner, y) + first * oh * ow * cout * 4;
+    transforms.outputTransform(writeTable(2, m), count, oh, ow, cout, tilesY, tilesX, yAt, biasPointer, clamp[0], clamp[1], pointer(runner, sink));
+    runner.free(m);
+  }
   return y;
 }
 

@@ -1,6 +1,6 @@
 import type { backend_util, TensorInfo } from '@tensorflow/tfjs-core';
 import type { KernelRunner } from '../kernel_runner.js';
-import { addressTables, heapPointer, heapZeros, MIN_CHANNEL_PRODUCT, PRODUCTS, TILE, winogradEnabled } from './winograd_heap.js';
+import { addressTables, batchChunks, heapPointer, heapZeros, MIN_CHANNEL_PRODUCT, PRODUCTS, TILE, winogradEnabled } from './winograd_heap.js';
 import { wasmBackendMemory, winogradTransformsFor } from './winograd_module.js';
 
 /**
@@ -45,15 +45,25 @@ export function winogradFilterGradient(runner: KernelRunner, x: TensorInfo, dy: 
   const { batchSize: n, inHeight: h, inWidth: w, inChannels: cin, outChannels: cout, outHeight: oh, outWidth: ow } = info;
   const tilesY = Math.ceil(oh / TILE);
   const tilesX = Math.ceil(ow / TILE);
-  const tiles = n * tilesY * tilesX;
+  const tilesPerItem = tilesY * tilesX;
   const writeTable = addressTables(runner, memory);
   const zero = heapZeros(runner, Math.max(cin, cout));
-  const vT = Array.from({ length: PRODUCTS }, () => runner.heapOutput([1, cin, tiles]));
-  const dm = Array.from({ length: PRODUCTS }, () => runner.heapOutput([1, tiles, cout]));
-  transforms.inputTransformTransposed(heapPointer(runner, x), n, h, w, cin, info.padInfo.top, info.padInfo.left, tilesY, tilesX, writeTable(0, vT), heapPointer(runner, zero));
-  transforms.outputGradientTransform(heapPointer(runner, dy), n, oh, ow, cout, tilesY, tilesX, writeTable(1, dm), heapPointer(runner, zero));
-  const du = vT.map((v, k) => runner.run('BatchMatMul', { a: v, b: dm[k]! }, { transposeA: false, transposeB: false }));
-  const dw = runner.heapOutput([3, 3, cin, cout]);
-  transforms.filterGradientTransform(writeTable(2, du), cin, cout, heapPointer(runner, dw));
-  return dw;
+  let total: TensorInfo | undefined;
+  // Chunks of whole batch items bound the operands; their gradients add up.
+  for (const [first, count] of batchChunks(n, PRODUCTS * tilesPerItem * (cin + cout))) {
+    const tiles = count * tilesPerItem;
+    const vT = Array.from({ length: PRODUCTS }, () => runner.heapOutput([1, cin, tiles]));
+    const dm = Array.from({ length: PRODUCTS }, () => runner.heapOutput([1, tiles, cout]));
+    const xAt = heapPointer(runner, x) + first * h * w * cin * 4;
+    const dyAt = heapPointer(runner, dy) + first * oh * ow * cout * 4;
+    transforms.inputTransformTransposed(xAt, count, h, w, cin, info.padInfo.top, info.padInfo.left, tilesY, tilesX, writeTable(0, vT), heapPointer(runner, zero));
+    transforms.outputGradientTransform(dyAt, count, oh, ow, cout, tilesY, tilesX, writeTable(1, dm), heapPointer(runner, zero));
+    const du = vT.map((v, k) => runner.run('BatchMatMul', { a: v, b: dm[k]! }, { transposeA: false, transposeB: false }));
+    runner.free([...vT, ...dm]);
+    const dw = runner.heapOutput([3, 3, cin, cout]);
+    transforms.filterGradientTransform(writeTable(2, du), cin, cout, heapPointer(runner, dw));
+    runner.free(du);
+    total = total === undefined ? dw : runner.run('Add', { a: total, b: dw });
+  }
+  return total;
 }

@@ -43,3 +43,30 @@ export function heapZeros(runner: KernelRunner, count: number): TensorInfo {
   runner.heapView(zeros).fill(0);
   return zeros;
 }
+
+/**
+ * Most floats the 36 product operands of one pass may hold (V and M, or Vᵀ and dM: 2.25× the input
+ * plus 2.25× the output per batch item); larger batches run in chunks of whole batch items, so a
+ * batch of 256² activations cannot exhaust the wasm heap. 32 Mi floats = 128 MiB.
+ */
+export const MAX_PRODUCT_FLOATS = 32 * 1024 * 1024;
+
+let productFloatLimit = MAX_PRODUCT_FLOATS;
+
+/**
+ * Sets the chunking bound (default {@link MAX_PRODUCT_FLOATS}) and returns the previous one; tests
+ * lower it to exercise several chunks on small tensors.
+ */
+export function setProductFloatLimit(floats: number): number {
+  const previous = productFloatLimit;
+  productFloatLimit = floats;
+  return previous;
+}
+
+/** Chunks [first, count] of batch items whose product operands stay within the bound. */
+export function batchChunks(batch: number, floatsPerItem: number): Array<[first: number, count: number]> {
+  const perChunk = Math.max(1, Math.floor(productFloatLimit / Math.max(1, floatsPerItem)));
+  const chunks: Array<[number, number]> = [];
+  for (let first = 0; first < batch; first += perChunk) chunks.push([first, Math.min(perChunk, batch - first)]);
+  return chunks;
+}
