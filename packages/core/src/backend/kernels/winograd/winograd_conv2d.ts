@@ -58,8 +58,8 @@ const seenFilters = new WeakSet<DataId>();
 const MAX_CACHED_FLOATS = 64 * 1024 * 1024;
 /**
  * Fewest tiles (batch · ⌈oh/4⌉ · ⌈ow/4⌉) for which Winograd beats the native kernel when the filter
- * must be transformed and packed for this call alone (bench/winograd-conv2d.ts, "fresh filter":
- * 16 tiles ≈3× slower, 64 even, 256 1.5–1.9× faster).
+ * must be transformed and packed for this call alone (bench/winograd-conv2d.ts, fresh filters on both
+ * sides, 2 threads: 16 tiles ≈1.7× slower, 64 even, 256 1.5–1.9× faster).
  */
 const MIN_TILES_UNCACHED = 128;
 
