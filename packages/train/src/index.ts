@@ -18,6 +18,8 @@ export { Adam } from './engine/adam.js';
 export type { AdamOptions, AdamState } from './engine/adam.js';
 export { Trainer } from './engine/trainer.js';
 export { seedInitialWeights } from './engine/seed_weights.js';
+export { recalibrateBatchNorm } from './engine/recalibrate_batch_norm.js';
+export type { BatchNormRecalibration } from './engine/recalibrate_batch_norm.js';
 export type { AlternatingStep, LossTerms, TermValues, TrainableNetwork, TrainerOptions } from './engine/trainer.js';
 export { TRAINING_PRESETS, trainingPreset, stepsPerEpoch } from './presets.js';
 export type { PresetPaper, PresetRole, TrainingPreset, TrainingPresetId } from './presets.js';

@@ -9,6 +9,7 @@ import type { DomainAwareModel } from '@pedseg/losses';
 import { buildMultiJointAutoEncoder, predictVolume, sharedLabelOffsets } from '@pedseg/models';
 import { postprocessSegmentation } from '@pedseg/postprocess';
 import { createVolume, encodeNifti } from '@pedseg/volume';
+import { recalibrateBatchNorm } from '../engine/recalibrate_batch_norm.js';
 import { seedInitialWeights } from '../engine/seed_weights.js';
 import { Trainer } from '../engine/trainer.js';
 import { historySeries, learningCurvesSvg } from '../figures/learning_curves.js';
@@ -77,6 +78,28 @@ function sampledBatch(pools: readonly SliceSet[], entries: readonly BatchEntry[]
     yJoint: tensor4d(js, [B, H, W, maxClasses]),
     d: tensor1d(ds, 'int32'),
   };
+}
+
+/**
+ * Every slice of every pool once, as single-joint `[masks, domain]` batches of at most `batchSize`: the
+ * one-hot label maps (padded to `maxClasses`) a multi-joint auto-encoder reads, for
+ * {@link recalibrateBatchNorm}. Each batch is disposed when the next one is drawn.
+ */
+export function* jointMaskBatches(pools: readonly SliceSet[], maxClasses: number, batchSize: number): Generator<Tensor[]> {
+  for (const [k, pool] of pools.entries()) {
+    const hw = pool.height * pool.width;
+    for (let start = 0; start < pool.count; start += batchSize) {
+      const n = Math.min(batchSize, pool.count - start);
+      const js = new Float32Array(n * hw * maxClasses);
+      for (let i = 0; i < n * hw; i += 1) js[i * maxClasses + (pool.labels[start * hw + i] as number)] = 1;
+      const batch = [tensor4d(js, [n, pool.height, pool.width, maxClasses]), fill([n], k, 'int32')];
+      try {
+        yield batch;
+      } finally {
+        dispose(batch);
+      }
+    }
+  }
 }
 
 /**
@@ -222,6 +245,10 @@ export async function runMultiDomainFold(cfg: ResolvedExperimentConfig, fold: Lo
       },
     });
     aeTrainer.dispose();
+    // The encoder is frozen and runs in inference mode inside MJAP: after a short pre-training its moving
+    // statistics are still mostly their initial values (0.99^31 ≈ 0.73 of them after one demo epoch), and its
+    // codes are not the ones it learned. Recompute them from every training label map, per joint.
+    recalibrateBatchNorm(ae.autoEncoder, jointMaskBatches(trainPools, maxClasses, cfg.batchSize));
     await writeAutoEncoderCurves(dir, aeResult.history, `${cfg.name} — fold ${fold.index}, multi-joint auto-encoder`);
     await writeJointCodeTsne(dir, {
       pools: trainPools.map((train, k) => ({ train, validation: validationPools[k] as SliceSet })),

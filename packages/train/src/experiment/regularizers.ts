@@ -1,10 +1,12 @@
 import { join } from 'node:path';
 import { dispose, slice } from '@tensorflow/tfjs-core';
+import type { Tensor } from '@tensorflow/tfjs-core';
 import type { LayersModel } from '@tensorflow/tfjs-layers';
 import type { SliceSet } from '@pedseg/data';
 import type { FrozenModel } from '@pedseg/losses';
 import { buildConditionalDiscriminator, buildShapeAutoEncoder, buildShapeCodeDiscriminator } from '@pedseg/models';
 import type { ShapeAutoEncoder } from '@pedseg/models';
+import { recalibrateBatchNorm } from '../engine/recalibrate_batch_norm.js';
 import { seedInitialWeights } from '../engine/seed_weights.js';
 import { Trainer } from '../engine/trainer.js';
 import type { TermValues, TrainableNetwork } from '../engine/trainer.js';
@@ -36,6 +38,25 @@ export interface FoldRegularizers {
 /** Trainer name of member c's network of a kind (`s<c>` as the members' layer prefixes in `@pedseg/models`). */
 export function memberNetworkName(kind: 'autoencoder' | 'discriminator', c: number): string {
   return `${kind}-s${c}`;
+}
+
+/**
+ * Every training label map once, as auto-encoder inputs of at most `batchSize` (one bone's channel when
+ * `channel` is given), for {@link recalibrateBatchNorm}. Each batch is disposed when the next is drawn.
+ */
+function* maskBatches(train: SliceSet, encoding: TargetEncoding, batchSize: number, channel?: number): Generator<Tensor> {
+  for (let start = 0; start < train.count; start += batchSize) {
+    const indices = Array.from({ length: Math.min(batchSize, train.count - start) }, (_, i) => start + i);
+    const { x, y } = batchTensors(train, indices, encoding);
+    x.dispose();
+    const masks = channel === undefined ? y : slice(y, [0, 0, 0, channel], [-1, -1, -1, 1]);
+    if (masks !== y) y.dispose();
+    try {
+      yield masks;
+    } finally {
+      masks.dispose();
+    }
+  }
 }
 
 /**
@@ -105,6 +126,10 @@ export async function buildFoldRegularizers(
       },
     });
     aeTrainer.dispose();
+    // The encoders are frozen and run in inference mode inside the shape prior and SPAR; after a short
+    // pre-training their moving statistics are still mostly the initial ones. Recompute them from every
+    // training label map (member c from bone c's masks).
+    aes.forEach((ae, c) => recalibrateBatchNorm(ae.autoEncoder, maskBatches(train, fold.encoding, cfg.batchSize, individual ? c : undefined)));
     await writeAutoEncoderCurves(fold.dir, result.history, `${fold.title}, shape auto-encoder${individual ? 's' : ''}`);
   }
   for (let c = 0; c < members; c += 1) {
