@@ -52,7 +52,7 @@ const config: ExperimentConfig = {
   // Momentum 0.9: with a few hundred steps, Keras' 0.99 leaves the moving statistics near their initial values.
   network: { inputSize: [64, 64], depth: 2, filters: 8, attention: true, momentum: 0.9 },
   procedure: 'multi-task',
-  // MJAP on the mean squared code difference: the papers' sum over this 16×16×16 code is ≈500× the
+  // MJAP on the mean squared code difference: the papers' sum over the whole code map is ≈500× the
   // cross-entropy at the start and drowns it in a run this short (see the report section below).
   codeDistance: 'mean',
   learningRate: Number(args['learning-rate']),
@@ -132,8 +132,9 @@ if (rankOf('dsl-msc-mjap') > rankOf('baseline-shared')) lines.push(
   "- MJAP's frozen auto-encoder encoder runs in inference mode; after one pre-training epoch its moving",
   '  statistics were still mostly their initial values and its codes garbage (reconstruction Dice 0). The',
   '  runner now recalibrates them from every training label map (`recalibrateBatchNorm`).',
-  "- With a calibrated encoder, the papers' MJAP (Eq. 7, the squared distance summed over the 16×16×16",
-  '  code) starts ≈500× larger than the cross-entropy; the demo therefore uses `codeDistance: \'mean\'`.',
+  "- With a calibrated encoder, the papers' MJAP (Eq. 7, the squared distance summed over every element",
+  "  of the code map) starts ≈500× larger than the cross-entropy; the demo therefore uses",
+  "  `codeDistance: 'mean'`.",
   '- DSL with MSC predicts background only for its first ≈16 epochs here, then starts to learn; its',
   '  cross-entropy is averaged over each joint\'s own label set, the baseline\'s over the shared head, so the',
   '  two CE columns are not comparable.',
