@@ -7,7 +7,8 @@ import { LossShapeError } from './errors.js';
  * A network whose weights stay fixed while a loss is optimised: the shape encoder F of the
  * combined-regularization and SPAR papers, a discriminator D during the segmentation step. Either a
  * plain function of one tensor or a tfjs-layers `LayersModel` (called with `apply(x, {training: false})`,
- * so batch normalisation uses its moving statistics).
+ * so batch normalisation uses its moving statistics — calibrate them after a short pre-training, e.g.
+ * with `recalibrateBatchNorm` of `@pedseg/train`).
  */
 export type FrozenModel = ((x: Tensor) => Tensor) | LayersModel;
 
